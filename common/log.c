@@ -1,0 +1,198 @@
+/*
+ * Copyright (c) 2026 The netboot developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int		 journal_stream_is_stderr(void);
+
+static int		 log_to_stderr = 1;	/* until log_init(): -n, errors */
+static int		 log_to_journal;	/* stderr with <N> prefixes */
+static int		 verbose;
+static const char	*log_procname;
+
+void
+log_init(int debug, int facility)
+{
+	extern char	*__progname;
+
+	log_to_stderr = debug;
+	log_to_journal = !debug && journal_stream_is_stderr();
+	if (!log_to_stderr && !log_to_journal)
+		openlog(__progname, LOG_PID | LOG_NDELAY, facility);
+	tzset();
+}
+
+/* systemd sets $JOURNAL_STREAM to "dev:ino" of the stream it gave us. */
+static int
+journal_stream_is_stderr(void)
+{
+	const char		*e;
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+
+	if ((e = getenv("JOURNAL_STREAM")) == NULL)
+		return 0;
+	if (sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+		return 0;
+	if (fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+void
+log_procinit(const char *procname)
+{
+	log_procname = procname;
+}
+
+void
+log_setverbose(int v)
+{
+	verbose = v;
+}
+
+int
+log_getverbose(void)
+{
+	return verbose;
+}
+
+void
+logit(int pri, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog(pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+vlog(int pri, const char *fmt, va_list ap)
+{
+	char		 msg[1024];
+	int		 saved_errno = errno;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_to_stderr) {
+		if (log_procname != NULL)
+			fprintf(stderr, "%s: %s\n", log_procname, msg);
+		else
+			fprintf(stderr, "%s\n", msg);
+		fflush(stderr);
+	} else if (log_to_journal) {
+		if (log_procname != NULL)
+			fprintf(stderr, "<%d>%s: %s\n", LOG_PRI(pri),
+			    log_procname, msg);
+		else
+			fprintf(stderr, "<%d>%s\n", LOG_PRI(pri), msg);
+		fflush(stderr);
+	} else if (log_procname != NULL)
+		syslog(pri, "%s: %s", log_procname, msg);
+	else
+		syslog(pri, "%s", msg);
+	errno = saved_errno;
+}
+
+void
+log_warn(const char *emsg, ...)
+{
+	char	 buf[1024];
+	int	 saved_errno = errno;
+	va_list	 ap;
+
+	va_start(ap, emsg);
+	vsnprintf(buf, sizeof(buf), emsg, ap);
+	va_end(ap);
+	logit(LOG_ERR, "%s: %s", buf, strerror(saved_errno));
+	errno = saved_errno;
+}
+
+void
+log_warnx(const char *emsg, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, emsg);
+	vlog(LOG_ERR, emsg, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *emsg, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, emsg);
+	vlog(LOG_INFO, emsg, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *emsg, ...)
+{
+	va_list	 ap;
+
+	if (verbose < 1)
+		return;
+	va_start(ap, emsg);
+	vlog(LOG_DEBUG, emsg, ap);
+	va_end(ap);
+}
+
+static __dead void
+vfatalc(int code, const char *emsg, va_list ap)
+{
+	char	 buf[1024];
+
+	vsnprintf(buf, sizeof(buf), emsg, ap);
+	if (code)
+		logit(LOG_CRIT, "fatal: %s: %s", buf, strerror(code));
+	else
+		logit(LOG_CRIT, "fatal: %s", buf);
+	exit(1);
+}
+
+void
+fatal(const char *emsg, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, emsg);
+	vfatalc(errno, emsg, ap);
+	va_end(ap);
+}
+
+void
+fatalx(const char *emsg, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, emsg);
+	vfatalc(0, emsg, ap);
+	va_end(ap);
+}

@@ -1,0 +1,53 @@
+/*
+ * Copyright (c) 2026 The netboot developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#ifndef NB_LOG_H
+#define NB_LOG_H
+
+#include <stdarg.h>
+#include <syslog.h>
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+
+/*
+ * With debug set, log to stderr.  Otherwise to stderr with <N> priority
+ * prefixes when $JOURNAL_STREAM says stderr is the journal, and to syslog,
+ * opened at once so that it survives a chroot, when it does not.
+ */
+void		 log_init(int, int);
+void		 log_procinit(const char *);
+void		 log_setverbose(int);
+int		 log_getverbose(void);
+void		 log_warn(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_warnx(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_info(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_debug(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 logit(int, const char *, ...)
+		    __attribute__((__format__ (printf, 2, 3)));
+void		 vlog(int, const char *, va_list)
+		    __attribute__((__format__ (printf, 2, 0)));
+__dead void	 fatal(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+__dead void	 fatalx(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+
+#endif /* NB_LOG_H */

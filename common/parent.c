@@ -1,0 +1,454 @@
+/*
+ * Copyright (c) 2026 The netboot developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The root-owned parent shared by the three daemons: it reads
+ * netboot.conf, binds the sockets, starts the engine by fork and re-exec,
+ * hands it the sockets and the compiled config, and hands it a new config
+ * on SIGHUP.  It never reads network input.
+ */
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "confipc.h"
+#include "daemon.h"
+#include "ev.h"
+#include "ipc.h"
+#include "log.h"
+#include "privdrop.h"
+
+#define ENGINE_STOP_GRACE	(5 * 1000000ULL)	/* usec */
+
+struct parent {
+	const struct daemon_def	*def;
+	const char		*conffile;
+	struct netboot_conf	*conf;
+	struct listener		*listeners;
+	size_t			 nlisteners;
+	struct ipc_privsep	 privsep;
+	char			 exe[PATH_MAX];
+	int			 debug;
+	int			 verbose;
+	pid_t			 engine_pid;
+	struct ipc		 ipc;
+	struct ev_io		*ipc_ev;
+	struct ev_timer		*kill_timer;
+	int			 started;
+	int			 reloading;
+	int			 stopping;
+};
+
+static void	 parent_check_host(struct parent *);
+static void	 parent_check_user(struct parent *, const struct daemon_conf *);
+static void	 parent_check_dirs(struct parent *, const struct daemon_conf *);
+static void	 parent_open_listeners(struct parent *);
+static void	 parent_spawn_engine(struct parent *);
+__dead static void engine_exec(struct parent *, int);
+static void	 parent_send_start(struct parent *);
+static void	 parent_flush(struct parent *);
+static void	 parent_dispatch_engine(int, uint32_t, void *);
+static void	 parent_sig(int, void *);
+static void	 parent_reload(struct parent *);
+static void	 parent_warn_restart(const struct daemon_conf *,
+		    const struct daemon_conf *);
+static void	 parent_stop(struct parent *);
+static void	 parent_reap(struct parent *);
+static void	 parent_kill_engine(void *);
+
+static struct parent	 parent;
+
+int
+parent_main(const struct daemon_def *def, const char *conffile, int debug,
+    int verbose)
+{
+	struct parent	*p = &parent;
+	ssize_t		 n;
+
+	p->def = def;
+	p->conffile = conffile;
+	p->debug = debug;
+	p->verbose = verbose;
+
+	/* The engine is this very binary, started afresh. */
+	if ((n = readlink("/proc/self/exe", p->exe, sizeof(p->exe) - 1)) == -1)
+		err(1, "readlink /proc/self/exe");
+	p->exe[n] = '\0';
+
+	if ((p->conf = conf_parse(conffile)) == NULL)
+		exit(1);
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	parent_check_host(p);
+	parent_open_listeners(p);
+
+	if (!debug && getenv("NOTIFY_SOCKET") == NULL &&
+	    getenv("INVOCATION_ID") == NULL && daemon(0, 0) == -1)
+		fatal("daemon");
+	log_procinit("parent");
+	setproctitle("parent");
+
+	ev_init();
+	ev_signal_add(SIGTERM, parent_sig, p);
+	ev_signal_add(SIGINT, parent_sig, p);
+	ev_signal_add(SIGHUP, parent_sig, p);
+	ev_signal_add(SIGCHLD, parent_sig, p);
+	signal(SIGPIPE, SIG_IGN);
+	if ((p->kill_timer = ev_timer_new(parent_kill_engine, p)) == NULL)
+		fatal("ev_timer_new");
+
+	parent_spawn_engine(p);
+	parent_send_start(p);
+	ev_run();
+	return 0;
+}
+
+/* What the config cannot know: users, directories, interfaces. */
+static void
+parent_check_host(struct parent *p)
+{
+	const struct daemon_conf	*dc = &p->conf->daemon[p->def->kind];
+	size_t				 i;
+
+	parent_check_user(p, dc);
+	parent_check_dirs(p, dc);
+	for (i = 0; i < dc->nlisten; i++)
+		if (dc->listen[i].ifname[0] != '\0' &&
+		    if_nametoindex(dc->listen[i].ifname) == 0)
+			errx(1, "%s:%d: interface %s does not exist",
+			    p->conffile, dc->listen[i].line,
+			    dc->listen[i].ifname);
+}
+
+static void
+parent_check_user(struct parent *p, const struct daemon_conf *dc)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0) {
+		p->privsep.uid = geteuid();
+		p->privsep.gid = getegid();
+		p->privsep.chroot = 0;
+		return;
+	}
+	if ((pw = getpwnam(dc->user)) == NULL)
+		errx(1, "user \"%s\" does not exist: create it (useradd "
+		    "--system --no-create-home %s) or set user in %s",
+		    dc->user, dc->user, p->conffile);
+	if (pw->pw_uid == 0)
+		errx(1, "user \"%s\" is root: the engine must not run as root",
+		    dc->user);
+	p->privsep.uid = pw->pw_uid;
+	p->privsep.gid = pw->pw_gid;
+	p->privsep.chroot = 1;
+}
+
+static void
+parent_check_dirs(struct parent *p, const struct daemon_conf *dc)
+{
+	const char	*dir, *why;
+
+	dir = p->def->chroot_empty ? dc->chroot : dc->root;
+	if (strlcpy(p->privsep.root, dir, sizeof(p->privsep.root)) >=
+	    sizeof(p->privsep.root))
+		errx(1, "%s: path too long", dir);
+	if (p->def->chroot_empty && p->privsep.chroot &&
+	    mkdir(dir, 0755) == -1 && errno != EEXIST)
+		err(1, "mkdir %s", dir);
+	if (!p->privsep.chroot) {
+		if (access(dir, R_OK | X_OK) == -1)
+			err(1, "%s directory %s", p->def->chroot_empty ?
+			    "chroot" : "root", dir);
+		log_warnx("not started as root: the engine keeps uid %u, is not "
+		    "chrooted and opens files beneath %s only through "
+		    "RESOLVE_BENEATH", (unsigned int)geteuid(), dir);
+		return;
+	}
+	if (privdrop_check_root(dir, &why) == -1)
+		errx(1, "%s directory %s: %s", p->def->chroot_empty ?
+		    "chroot" : "root", dir, why);
+}
+
+static void
+parent_open_listeners(struct parent *p)
+{
+	const struct daemon_conf	*dc = &p->conf->daemon[p->def->kind];
+	int				 n;
+
+	if ((n = listen_activated(p->def, &p->listeners, &p->nlisteners)) > 0) {
+		log_info("using %d sockets from socket activation", n);
+		return;
+	}
+	if (n == -1)
+		fatal("sd_listen_fds");
+	if (p->def->open_listeners != NULL)
+		n = p->def->open_listeners(p->def, dc, &p->listeners,
+		    &p->nlisteners);
+	else
+		n = listen_open(p->def, dc, &p->listeners, &p->nlisteners);
+	if (n == -1)
+		exit(1);
+	if (p->nlisteners == 0)
+		errx(1, "no socket to listen on");
+}
+
+static void
+parent_spawn_engine(struct parent *p)
+{
+	int	 sp[2];
+	pid_t	 pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("socketpair");
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		close(sp[0]);
+		engine_exec(p, sp[1]);
+	}
+	close(sp[1]);
+	if (fcntl(sp[0], F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	p->engine_pid = pid;
+	ipc_init(&p->ipc, sp[0]);
+	if ((p->ipc_ev = ev_io_add(sp[0], EV_READ, parent_dispatch_engine,
+	    p)) == NULL)
+		fatal("ev_io_add");
+}
+
+/*
+ * A fresh exec gives every engine its own address-space layout; the
+ * socketpair is the only descriptor it inherits besides stdio.
+ */
+__dead static void
+engine_exec(struct parent *p, int fd)
+{
+	char		*argv[8];
+	sigset_t	 none;
+	int		 argc = 0;
+
+	if (fd == ENGINE_IPC_FD) {
+		if (fcntl(fd, F_SETFD, 0) == -1)
+			_exit(127);
+	} else if (dup2(fd, ENGINE_IPC_FD) == -1)
+		_exit(127);
+	closefrom(ENGINE_IPC_FD + 1);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	argv[argc++] = (char *)p->def->name;
+	argv[argc++] = "-E";
+	if (p->debug)
+		argv[argc++] = "-d";
+	if (p->verbose > 0)
+		argv[argc++] = p->verbose > 1 ? "-vv" : "-v";
+	argv[argc] = NULL;
+	execv(p->exe, argv);
+	fprintf(stderr, "%s: exec %s: %s\n", p->def->name, p->exe,
+	    strerror(errno));
+	_exit(127);
+}
+
+static void
+parent_send_start(struct parent *p)
+{
+	size_t	 i;
+
+	if (ipc_compose(&p->ipc, IPC_PRIVSEP, -1, &p->privsep,
+	    sizeof(p->privsep)) == -1)
+		fatal("ipc_compose");
+	for (i = 0; i < p->nlisteners; i++) {
+		if (ipc_compose(&p->ipc, IPC_LISTENER, p->listeners[i].fd,
+		    &p->listeners[i].info, sizeof(p->listeners[i].info)) == -1)
+			fatal("ipc_compose");
+		p->listeners[i].fd = -1;	/* the queue owns it now */
+	}
+	if (conf_send(&p->ipc, p->conf, p->def->kind) == -1)
+		fatal("conf_send");
+	parent_flush(p);
+}
+
+static void
+parent_flush(struct parent *p)
+{
+	if (ipc_flush(&p->ipc) == -1)
+		fatal("send to engine");
+	if (ev_io_set(p->ipc_ev, EV_READ |
+	    (ipc_pending(&p->ipc) ? EV_WRITE : 0)) == -1)
+		fatal("ev_io_set");
+}
+
+/* Messages from the engine are hostile: exact type, size and state. */
+static void
+parent_dispatch_engine(int fd, uint32_t events, void *arg)
+{
+	struct parent	*p = arg;
+	struct ipc_msg	 msg;
+	int		 r;
+
+	if (events & EV_WRITE)
+		parent_flush(p);
+	if (!(events & (EV_READ | EPOLLHUP | EPOLLERR)))
+		return;
+	for (;;) {
+		if ((r = ipc_recv(&p->ipc, &msg)) == -1) {
+			if (errno == EAGAIN)
+				return;
+			fatal("message from engine");
+		}
+		if (r == 0) {
+			/* The engine is gone; SIGCHLD tells us why. */
+			ev_io_del(p->ipc_ev);
+			p->ipc_ev = NULL;
+			return;
+		}
+		switch (msg.type) {
+		case IPC_ENGINE_READY:
+			if (msg.len != 0 || msg.fd != -1)
+				fatalx("engine sent a malformed READY");
+			if (!p->started) {
+				p->started = 1;
+				log_info("started, engine pid %d",
+				    (int)p->engine_pid);
+			} else if (p->reloading)
+				log_info("configuration reloaded");
+			else
+				fatalx("engine sent READY out of turn");
+			p->reloading = 0;
+			notify_ready();
+			break;
+		default:
+			if (msg.fd != -1)
+				close(msg.fd);
+			fatalx("engine sent unexpected message type %u",
+			    msg.type);
+		}
+	}
+}
+
+static void
+parent_sig(int sig, void *arg)
+{
+	struct parent	*p = arg;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		parent_stop(p);
+		break;
+	case SIGHUP:
+		parent_reload(p);
+		break;
+	case SIGCHLD:
+		parent_reap(p);
+		break;
+	}
+}
+
+/* On any error the old config stays in force; it always ends READY. */
+static void
+parent_reload(struct parent *p)
+{
+	struct netboot_conf	*nconf;
+	enum nb_daemon		 k = p->def->kind;
+
+	if (p->stopping)
+		return;
+	notify_reloading();
+	log_info("reloading %s", p->conffile);
+	if ((nconf = conf_parse(p->conffile)) == NULL) {
+		log_warnx("%s has errors: keeping the running configuration",
+		    p->conffile);
+		notify_ready();
+		return;
+	}
+	parent_warn_restart(&p->conf->daemon[k], &nconf->daemon[k]);
+	conf_free(p->conf);
+	p->conf = nconf;
+	p->reloading = 1;
+	if (conf_send(&p->ipc, p->conf, k) == -1)
+		fatal("conf_send");
+	parent_flush(p);
+}
+
+static void
+parent_warn_restart(const struct daemon_conf *o, const struct daemon_conf *n)
+{
+	if (o->nlisten != n->nlisten || memcmp(o->listen, n->listen,
+	    sizeof(o->listen[0]) * o->nlisten) != 0)
+		log_warnx("listen changed: restart to apply");
+	if (strcmp(o->root, n->root) != 0)
+		log_warnx("root changed: restart to apply");
+	if (strcmp(o->user, n->user) != 0)
+		log_warnx("user changed: restart to apply");
+	if (strcmp(o->chroot, n->chroot) != 0)
+		log_warnx("chroot changed: restart to apply");
+}
+
+static void
+parent_stop(struct parent *p)
+{
+	if (p->stopping)
+		return;
+	p->stopping = 1;
+	notify_stopping();
+	log_info("stopping");
+	if (kill(p->engine_pid, SIGTERM) == -1 && errno != ESRCH)
+		log_warn("kill engine");
+	ev_timer_arm(p->kill_timer, ENGINE_STOP_GRACE);
+}
+
+static void
+parent_kill_engine(void *arg)
+{
+	struct parent	*p = arg;
+
+	log_warnx("engine did not stop in time: killing it");
+	kill(p->engine_pid, SIGKILL);
+}
+
+static void
+parent_reap(struct parent *p)
+{
+	pid_t	 pid;
+	int	 status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid != p->engine_pid)
+			continue;
+		if (p->stopping)
+			exit(0);
+		if (WIFSIGNALED(status))
+			fatalx("engine killed by signal %d (%s)",
+			    WTERMSIG(status), strsignal(WTERMSIG(status)));
+		fatalx("engine exited with status %d", WEXITSTATUS(status));
+	}
+}

@@ -1,0 +1,1001 @@
+/*
+ * Copyright (c) 2026 The netboot developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/socket.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "tftp.h"
+
+/* A byte-string literal with its embedded NULs, minus the final one. */
+#define P(lit)	(const uint8_t *)(lit), sizeof(lit) - 1
+
+/*
+ * Requests used in several tests.  Literals are split after every
+ * "\0" so that a following digit is not read as part of an octal
+ * escape.
+ */
+#define EDK2_RRQ	"\0\1" "bootx64.efi\0" "octet\0" "blksize\0" \
+			"1468\0" "windowsize\0" "4\0" "tsize\0" "0\0"
+#define IPXE_RRQ	"\0\1" "ipxe.efi\0" "octet\0" "blksize\0" "1432\0" \
+			"tsize\0" "0\0"
+
+static struct tftp_limits	 lim_none;	/* RFC limits only */
+
+static uint32_t	 rnd(uint32_t *);
+static int	 same_bytes(const uint8_t *, size_t, const uint8_t *, size_t);
+static int	 oack_is(const struct tftp_opts *, const uint8_t *, size_t);
+static int	 parse_err(const uint8_t *, size_t, uint16_t, const char *);
+static int	 neg(const uint8_t *, size_t, const struct tftp_limits *,
+		    int64_t, int64_t, struct tftp_opts *);
+static int	 opt_value(const char *, const char *,
+		    const struct tftp_limits *, uint64_t *);
+static void	 test_plain(void);
+static void	 test_clients(void);
+static void	 test_case(void);
+static void	 test_blksize(void);
+static void	 test_windowsize(void);
+static void	 test_timeout(void);
+static void	 test_tsize(void);
+static void	 test_duplicates(void);
+static void	 test_many(void);
+static void	 test_modes(void);
+static void	 test_malformed(void);
+static void	 test_truncated(void);
+static void	 test_reply(void);
+static void	 test_builders(void);
+static void	 test_mtu(void);
+static void	 test_blocks(void);
+static void	 test_rollover(void);
+static void	 test_netascii(void);
+static void	 test_netascii_stream(void);
+static void	 test_window(void);
+static void	 test_window_oack(void);
+
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static int
+same_bytes(const uint8_t *got, size_t glen, const uint8_t *want,
+    size_t wlen)
+{
+	size_t	 i;
+
+	if (glen == wlen && memcmp(got, want, glen) == 0)
+		return 1;
+	fprintf(stderr, "got %zu bytes:", glen);
+	for (i = 0; i < glen; i++)
+		fprintf(stderr, " %02x", got[i]);
+	fprintf(stderr, "\nwant %zu bytes:", wlen);
+	for (i = 0; i < wlen; i++)
+		fprintf(stderr, " %02x", want[i]);
+	fprintf(stderr, "\n");
+	return 0;
+}
+
+static int
+oack_is(const struct tftp_opts *o, const uint8_t *want, size_t wlen)
+{
+	uint8_t	 buf[TFTP_OACK_MAX];
+	size_t	 n;
+
+	n = tftp_build_oack(buf, sizeof(buf), o);
+	return same_bytes(buf, n, want, wlen);
+}
+
+/* 1 if parsing the request fails with this code and message. */
+static int
+parse_err(const uint8_t *buf, size_t len, uint16_t code, const char *msg)
+{
+	struct tftp_req	 req;
+	struct tftp_err	 err = { 0, NULL };
+
+	if (tftp_parse_req(buf, len, &req, &err) != -1)
+		return 0;
+	if (err.code != code || err.msg == NULL || strcmp(err.msg, msg)) {
+		fprintf(stderr, "error %u \"%s\", want %u \"%s\"\n",
+		    err.code, err.msg ? err.msg : "(null)", code, msg);
+		return 0;
+	}
+	return 1;
+}
+
+/* Parse and negotiate; the number of OACK options, -1 on parse error. */
+static int
+neg(const uint8_t *buf, size_t len, const struct tftp_limits *lim,
+    int64_t fsize, int64_t nsize, struct tftp_opts *o)
+{
+	struct tftp_req	 req;
+	struct tftp_err	 err;
+
+	if (tftp_parse_req(buf, len, &req, &err) == -1)
+		return -1;
+	return tftp_negotiate(&req, lim, fsize, nsize, o);
+}
+
+/*
+ * Request "f" with one option name/value; 1 and the acknowledged value
+ * if it is in the OACK, 0 if not.
+ */
+static int
+opt_value(const char *name, const char *value,
+    const struct tftp_limits *lim, uint64_t *v)
+{
+	struct tftp_opts	 o;
+	uint8_t			 buf[128];
+	size_t			 n = 0;
+
+	memcpy(buf, "\0\1f\0octet", 10);
+	n = 10;
+	memcpy(buf + n, name, strlen(name) + 1);
+	n += strlen(name) + 1;
+	memcpy(buf + n, value, strlen(value) + 1);
+	n += strlen(value) + 1;
+	if (neg(buf, n, lim, 1000, -1, &o) != 1)
+		return 0;
+	switch (o.oack[0]) {
+	case TFTP_OPT_BLKSIZE:
+		*v = o.blksize;
+		break;
+	case TFTP_OPT_WINDOWSIZE:
+		*v = o.windowsize;
+		break;
+	case TFTP_OPT_TIMEOUT:
+		*v = o.timeout;
+		break;
+	default:
+		*v = o.tsize;
+	}
+	return 1;
+}
+
+static void
+test_plain(void)
+{
+	struct tftp_req		 req;
+	struct tftp_err		 err;
+	struct tftp_opts	 o;
+
+	CHECK_INT(tftp_parse_req(P("\0\1pxelinux.0\0octet\0"), &req, &err),
+	    0);
+	CHECK_INT(req.op, TFTP_RRQ);
+	CHECK_INT(req.mode, TFTP_MODE_OCTET);
+	CHECK_INT(req.filenamelen, 10);
+	CHECK(memcmp(req.filename, "pxelinux.0", 11) == 0);
+	CHECK_INT(req.nopts, 0);
+	CHECK_INT(req.norder, 0);
+	CHECK_INT(tftp_negotiate(&req, &lim_none, 1000, -1, &o), 0);
+	CHECK_INT(o.blksize, 512);
+	CHECK_INT(o.windowsize, 1);
+	CHECK_INT(o.timeout, 0);
+	CHECK_INT(o.noack, 0);
+
+	/* Write requests parse; the engine answers them with ERROR 2. */
+	CHECK_INT(tftp_parse_req(P("\0\2upload.bin\0octet\0"), &req, &err),
+	    0);
+	CHECK_INT(req.op, TFTP_WRQ);
+	CHECK_INT(req.filenamelen, 10);
+
+	/* Raw file name bytes are kept for path_clean(). */
+	CHECK_INT(tftp_parse_req(P("\0\1\\Boot\\..\\x\0octet\0"), &req,
+	    &err), 0);
+	CHECK_INT(req.filenamelen, 10);
+	CHECK(memcmp(req.filename, "\\Boot\\..\\x", 11) == 0);
+}
+
+static void
+test_clients(void)
+{
+	struct tftp_limits	 lim = { 0, 1468, 64, 0, 1 };
+	struct tftp_opts	 o;
+
+	/* EDK2/OVMF. */
+	CHECK_INT(neg(P(EDK2_RRQ), &lim, 123456, -1, &o), 3);
+	CHECK_INT(o.blksize, 1468);
+	CHECK_INT(o.windowsize, 4);
+	CHECK_INT(o.tsize, 123456);
+	CHECK(oack_is(&o, P("\0\6" "blksize\0" "1468\0" "windowsize\0"
+	    "4\0" "tsize\0" "123456\0")));
+
+	/* EDK2's tsize-only probe. */
+	CHECK_INT(neg(P("\0\1" "bootx64.efi\0" "octet\0" "tsize\0" "0\0"),
+	    &lim, 0, -1, &o), 1);
+	CHECK(oack_is(&o, P("\0\6" "tsize\0" "0\0")));
+
+	/* iPXE; the order of the OACK follows the client's. */
+	CHECK_INT(neg(P(IPXE_RRQ), &lim, 1048576, -1, &o), 2);
+	CHECK_INT(o.blksize, 1432);
+	CHECK(oack_is(&o, P("\0\6" "blksize\0" "1432\0" "tsize\0"
+	    "1048576\0")));
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "tsize\0" "0\0" "blksize\0"
+	    "1432\0"), &lim, 7, -1, &o), 2);
+	CHECK(oack_is(&o, P("\0\6" "tsize\0" "7\0" "blksize\0" "1432\0")));
+
+	/* PXELINUX asks 1408; a 9000 MTU cap leaves it alone. */
+	lim.blksize_mtu = 8968;
+	CHECK_INT(neg(P("\0\1" "pxelinux.0\0" "octet\0" "tsize\0" "0\0"
+	    "blksize\0" "1408\0"), &lim, 26000, -1, &o), 2);
+	CHECK_INT(o.blksize, 1408);
+
+	/* A 64-bit file size is printed in full. */
+	CHECK_INT(neg(P(IPXE_RRQ), &lim, 5000000000LL, -1, &o), 2);
+	CHECK(oack_is(&o, P("\0\6" "blksize\0" "1432\0" "tsize\0"
+	    "5000000000\0")));
+}
+
+static void
+test_case(void)
+{
+	struct tftp_req		 req;
+	struct tftp_err		 err;
+	struct tftp_opts	 o;
+
+	CHECK_INT(tftp_parse_req(P("\0\1" "a\0" "OcTeT\0" "BLKSIZE\0"
+	    "1024\0" "TSize\0" "0\0"), &req, &err), 0);
+	CHECK_INT(req.mode, TFTP_MODE_OCTET);
+	CHECK_INT(tftp_negotiate(&req, &lim_none, 42, -1, &o), 2);
+	CHECK_INT(o.blksize, 1024);
+	/* Names go back in the client's spelling. */
+	CHECK(oack_is(&o, P("\0\6" "BLKSIZE\0" "1024\0" "TSize\0" "42\0")));
+
+	CHECK_INT(tftp_parse_req(P("\0\1" "a\0" "NETASCII\0"), &req, &err),
+	    0);
+	CHECK_INT(req.mode, TFTP_MODE_NETASCII);
+	CHECK_INT(tftp_parse_req(P("\0\1" "a\0" "NetAscii\0" "WindowSize\0"
+	    "8\0"), &req, &err), 0);
+	CHECK_INT(req.mode, TFTP_MODE_NETASCII);
+	CHECK_INT(req.norder, 1);
+	CHECK_STR(req.opt[TFTP_OPT_WINDOWSIZE].name, "WindowSize");
+
+	/* Unknown options are skipped but counted. */
+	CHECK_INT(tftp_parse_req(P("\0\1" "a\0" "octet\0" "multicast\0"
+	    "\0" "foo\0" "bar\0" "blksize\0" "1024\0" "blksize2\0" "9\0"),
+	    &req, &err), 0);
+	CHECK_INT(req.nopts, 4);
+	CHECK_INT(req.norder, 1);
+	CHECK_INT(tftp_negotiate(&req, &lim_none, 5, -1, &o), 1);
+	CHECK(oack_is(&o, P("\0\6" "blksize\0" "1024\0")));
+
+	/* Nothing we know: no OACK. */
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "rollover\0" "0\0"),
+	    &lim_none, 5, -1, &o), 0);
+	CHECK_INT(o.blksize, 512);
+}
+
+static void
+test_blksize(void)
+{
+	struct tftp_limits	 lim = lim_none;
+	uint64_t		 v = 0;
+
+	CHECK(!opt_value("blksize", "1", &lim, &v));
+	CHECK(!opt_value("blksize", "7", &lim, &v));
+	CHECK(opt_value("blksize", "8", &lim, &v) && v == 8);
+	CHECK(opt_value("blksize", "512", &lim, &v) && v == 512);
+	CHECK(opt_value("blksize", "65464", &lim, &v) && v == 65464);
+	CHECK(opt_value("blksize", "65465", &lim, &v) && v == 65464);
+	CHECK(opt_value("blksize", "99999999999", &lim, &v) && v == 65464);
+	CHECK(opt_value("blksize", "99999999999999999999999", &lim, &v) &&
+	    v == 65464);
+	CHECK(opt_value("blksize", "01468", &lim, &v) && v == 1468);
+	CHECK(!opt_value("blksize", "12abc", &lim, &v));
+	CHECK(!opt_value("blksize", "", &lim, &v));
+	CHECK(!opt_value("blksize", "-1", &lim, &v));
+	CHECK(!opt_value("blksize", " 512", &lim, &v));
+	CHECK(!opt_value("blksize", "+512", &lim, &v));
+	CHECK(!opt_value("blksize", "0", &lim, &v));
+
+	/* Clamped to the config, then to the path MTU. */
+	lim.blksize_max = 1024;
+	CHECK(opt_value("blksize", "1468", &lim, &v) && v == 1024);
+	CHECK(opt_value("blksize", "1000", &lim, &v) && v == 1000);
+	lim.blksize_max = 8192;
+	lim.blksize_mtu = 1468;
+	CHECK(opt_value("blksize", "65464", &lim, &v) && v == 1468);
+	CHECK(opt_value("blksize", "7", &lim, &v) == 0);
+	/* A cap under 8 is not obeyed by answering under 8. */
+	lim.blksize_max = 4;
+	CHECK(!opt_value("blksize", "1468", &lim, &v));
+}
+
+static void
+test_windowsize(void)
+{
+	struct tftp_limits	 lim = lim_none;
+	struct tftp_opts	 o;
+	uint64_t		 v = 0;
+
+	CHECK(!opt_value("windowsize", "0", &lim, &v));
+	CHECK(opt_value("windowsize", "1", &lim, &v) && v == 1);
+	CHECK(opt_value("windowsize", "64", &lim, &v) && v == 64);
+	CHECK(opt_value("windowsize", "65535", &lim, &v) && v == 65535);
+	CHECK(opt_value("windowsize", "70000", &lim, &v) && v == 65535);
+	CHECK(!opt_value("windowsize", "x", &lim, &v));
+	lim.windowsize_max = 16;
+	CHECK(opt_value("windowsize", "64", &lim, &v) && v == 16);
+	CHECK(opt_value("windowsize", "70000", &lim, &v) && v == 16);
+	CHECK(opt_value("windowsize", "4", &lim, &v) && v == 4);
+
+	/* A burst of windowsize DATA packets must fit 200000 bytes. */
+	lim.windowsize_max = 64;
+	lim.window_bytes_max = 200000;
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "64\0"
+	    "blksize\0" "65464\0"), &lim, 1, -1, &o), 2);
+	CHECK_INT(o.blksize, 65464);
+	CHECK_INT(o.windowsize, 3);
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "64\0"
+	    "blksize\0" "1468\0"), &lim, 1, -1, &o), 2);
+	CHECK_INT(o.windowsize, 64);
+	lim.window_bytes_max = 1000;
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "64\0"
+	    "blksize\0" "1468\0"), &lim, 1, -1, &o), 2);
+	CHECK_INT(o.windowsize, 1);
+
+	/* netascii: windowsize 1, said so in the OACK. */
+	CHECK_INT(neg(P("\0\1" "a\0" "netascii\0" "windowsize\0" "8\0"),
+	    &lim_none, 1, -1, &o), 1);
+	CHECK_INT(o.windowsize, 1);
+	CHECK(oack_is(&o, P("\0\6" "windowsize\0" "1\0")));
+}
+
+static void
+test_timeout(void)
+{
+	struct tftp_limits	 lim = lim_none;
+	uint64_t		 v = 0;
+
+	lim.timeout_ok = 1;
+	CHECK(!opt_value("timeout", "0", &lim, &v));
+	CHECK(opt_value("timeout", "1", &lim, &v) && v == 1);
+	CHECK(opt_value("timeout", "5", &lim, &v) && v == 5);
+	CHECK(opt_value("timeout", "255", &lim, &v) && v == 255);
+	CHECK(!opt_value("timeout", "256", &lim, &v));
+	CHECK(!opt_value("timeout", "99999999999999999999", &lim, &v));
+	lim.timeout_ok = 0;
+	CHECK(!opt_value("timeout", "5", &lim, &v));
+}
+
+static void
+test_tsize(void)
+{
+	struct tftp_opts	 o;
+
+	/* A read request's tsize value does not matter: we answer ours. */
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "tsize\0" "999\0"),
+	    &lim_none, 4096, -1, &o), 1);
+	CHECK(oack_is(&o, P("\0\6" "tsize\0" "4096\0")));
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "tsize\0" "abc\0"),
+	    &lim_none, 4096, -1, &o), 0);
+	/* Unknown size: left out, never made up. */
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "tsize\0" "0\0"),
+	    &lim_none, -1, -1, &o), 0);
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "tsize\0" "0\0"),
+	    &lim_none, 0, -1, &o), 1);
+	CHECK(oack_is(&o, P("\0\6" "tsize\0" "0\0")));
+	/* netascii: only the converted size, never the file size. */
+	CHECK_INT(neg(P("\0\1" "a\0" "netascii\0" "tsize\0" "0\0"),
+	    &lim_none, 100, -1, &o), 0);
+	CHECK_INT(neg(P("\0\1" "a\0" "netascii\0" "tsize\0" "0\0"),
+	    &lim_none, 100, 105, &o), 1);
+	CHECK(oack_is(&o, P("\0\6" "tsize\0" "105\0")));
+}
+
+static void
+test_duplicates(void)
+{
+	struct tftp_req		 req;
+	struct tftp_err		 err;
+	struct tftp_opts	 o;
+
+	/* A twice-given option is ignored altogether. */
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "blksize\0" "1024\0"
+	    "blksize\0" "512\0"), &lim_none, 1, -1, &o), 0);
+	CHECK_INT(o.blksize, 512);
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "blksize\0" "1024\0"
+	    "BLKSIZE\0" "1024\0"), &lim_none, 1, -1, &o), 0);
+	/* The others survive, in order. */
+	CHECK_INT(tftp_parse_req(P("\0\1" "a\0" "octet\0" "blksize\0"
+	    "1024\0" "tsize\0" "0\0" "blksize\0" "2048\0" "windowsize\0"
+	    "4\0" "blksize\0" "8\0"), &req, &err), 0);
+	CHECK_INT(req.nopts, 5);
+	CHECK_INT(req.norder, 2);
+	CHECK_INT(tftp_negotiate(&req, &lim_none, 9, -1, &o), 2);
+	CHECK_INT(o.blksize, 512);
+	CHECK(oack_is(&o, P("\0\6" "tsize\0" "9\0" "windowsize\0" "4\0")));
+	/* Unknown duplicates do not matter. */
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "x\0" "1\0" "x\0" "2\0"
+	    "blksize\0" "1024\0"), &lim_none, 1, -1, &o), 1);
+}
+
+static void
+test_many(void)
+{
+	struct tftp_req		 req;
+	struct tftp_err		 err;
+	static uint8_t		 buf[20000];
+	size_t			 n, hdr;
+	int			 i;
+
+	memcpy(buf, "\0\1f\0octet", 10);
+	hdr = n = 10;
+	/* Pairs "o0\0" "0\0", "o1\0" "1\0", ... */
+	for (i = 0; i < 1000; i++) {
+		n += snprintf((char *)buf + n, sizeof(buf) - n, "o%d", i) + 1;
+		n += snprintf((char *)buf + n, sizeof(buf) - n, "%d", i) + 1;
+	}
+	CHECK(n < sizeof(buf));
+	CHECK(parse_err(buf, n, TFTP_EOPTNEG, "too many options"));
+
+	/* TFTP_MAXOPTS pairs are fine, the last one known. */
+	n = hdr;
+	for (i = 0; i < TFTP_MAXOPTS - 1; i++) {
+		memcpy(buf + n, "xx\0" "1", 5);
+		n += 5;
+	}
+	memcpy(buf + n, "blksize\0" "1024", 13);
+	n += 13;
+	CHECK_INT(tftp_parse_req(buf, n, &req, &err), 0);
+	CHECK_INT(req.nopts, TFTP_MAXOPTS);
+	CHECK_INT(req.norder, 1);
+	memcpy(buf + n, "y\0" "2", 4);
+	CHECK(parse_err(buf, n + 4, TFTP_EOPTNEG, "too many options"));
+}
+
+static void
+test_modes(void)
+{
+	CHECK(parse_err(P("\0\1" "file\0"), TFTP_EBADOP,
+	    "missing transfer mode"));
+	CHECK(parse_err(P("\0\1" "file\0" "\0"), TFTP_EBADOP,
+	    "missing transfer mode"));
+	CHECK(parse_err(P("\0\1" "file\0" "octet"), TFTP_EBADOP,
+	    "transfer mode not terminated"));
+	CHECK(parse_err(P("\0\1" "file\0" "binary\0"), TFTP_EBADOP,
+	    "unknown transfer mode"));
+	CHECK(parse_err(P("\0\1" "file\0" "octets\0"), TFTP_EBADOP,
+	    "unknown transfer mode"));
+	CHECK(parse_err(P("\0\1" "file\0" "octe\0"), TFTP_EBADOP,
+	    "unknown transfer mode"));
+	CHECK(parse_err(P("\0\1" "file\0" "mail\0"), TFTP_EBADOP,
+	    "mail mode not supported"));
+	CHECK(parse_err(P("\0\1" "file\0" "MAIL\0"), TFTP_EBADOP,
+	    "mail mode not supported"));
+}
+
+static void
+test_malformed(void)
+{
+	struct tftp_req	 req;
+	struct tftp_err	 err;
+
+	CHECK(parse_err(P(""), TFTP_EBADOP, "not a request"));
+	CHECK(parse_err(P("\0"), TFTP_EBADOP, "not a request"));
+	CHECK(parse_err(P("\0\3" "file\0" "octet\0"), TFTP_EBADOP,
+	    "not a request"));
+	CHECK(parse_err(P("\0\6" "file\0" "octet\0"), TFTP_EBADOP,
+	    "not a request"));
+	CHECK(parse_err(P("\1\1" "file\0" "octet\0"), TFTP_EBADOP,
+	    "not a request"));
+	CHECK(parse_err(P("\0\1"), TFTP_EBADOP, "file name not terminated"));
+	CHECK(parse_err(P("\0\1" "file"), TFTP_EBADOP,
+	    "file name not terminated"));
+	CHECK(parse_err(P("\0\1" "\0" "octet\0"), TFTP_EBADOP,
+	    "empty file name"));
+	/* Odd strings. */
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "blksize\0"), TFTP_EOPTNEG,
+	    "option without value"));
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "blksize\0" "1024"),
+	    TFTP_EOPTNEG, "option without value"));
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "blksize"), TFTP_EOPTNEG,
+	    "malformed option list"));
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "tsize\0" "0\0" "blksize\0"),
+	    TFTP_EOPTNEG, "option without value"));
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "\0" "blksize\0" "8\0"),
+	    TFTP_EOPTNEG, "empty option name"));
+	/* Zero padding after the last pair is accepted. */
+	CHECK_INT(tftp_parse_req(P("\0\1" "f\0" "octet\0" "\0\0\0\0"), &req,
+	    &err), 0);
+	CHECK_INT(tftp_parse_req(P("\0\1" "f\0" "octet\0" "blksize\0"
+	    "1024\0" "\0"), &req, &err), 0);
+	CHECK_INT(req.norder, 1);
+	/* A 10-character name longer than any we know. */
+	CHECK_INT(tftp_parse_req(P("\0\1" "f\0" "octet\0"
+	    "windowsizeXXXXXXXXXXXXXXXXXXXX\0" "4\0"), &req, &err), 0);
+	CHECK_INT(req.norder, 0);
+}
+
+/*
+ * Every prefix of a good packet, each in a buffer of exactly that size
+ * so that ASan sees any read past the end.  A prefix parses only when
+ * it ends on the NUL closing the mode or an option value.
+ */
+static void
+test_truncated(void)
+{
+	static const uint8_t	 edk2[] = EDK2_RRQ;
+	static const uint8_t	 error[] = "\0\5\0\1File not found";
+	struct tftp_req		 req;
+	struct tftp_reply	 r;
+	struct tftp_err		 err;
+	uint8_t			*b;
+	size_t			 len, full = sizeof(edk2) - 1;
+	int			 ok = 0, rv;
+
+	for (len = 0; len <= full; len++) {
+		if ((b = malloc(len > 0 ? len : 1)) == NULL)
+			abort();
+		memcpy(b, edk2, len);
+		rv = tftp_parse_req(b, len, &req, &err);
+		if (rv == 0) {
+			ok++;
+			CHECK(b[len - 1] == '\0');
+		} else
+			CHECK(err.code == TFTP_EBADOP ||
+			    err.code == TFTP_EOPTNEG);
+		rv = tftp_parse_reply(b, len, &r, &err);
+		CHECK_INT(rv, -1);
+		free(b);
+	}
+	CHECK_INT(ok, 4);	/* mode, blksize, windowsize, tsize */
+
+	for (len = 0; len <= sizeof(error) - 1; len++) {
+		if ((b = malloc(len > 0 ? len : 1)) == NULL)
+			abort();
+		memcpy(b, error, len);
+		rv = tftp_parse_reply(b, len, &r, &err);
+		CHECK_INT(rv, len < 4 ? -1 : 0);
+		if (rv == 0)
+			CHECK_INT(strlen(r.msg), len - 4);
+		CHECK_INT(tftp_parse_req(b, len, &req, &err), -1);
+		free(b);
+	}
+}
+
+static void
+test_reply(void)
+{
+	struct tftp_reply	 r;
+	struct tftp_err		 err;
+	uint8_t			 big[4 + 300];
+
+	CHECK_INT(tftp_parse_reply(P("\0\4\1\2"), &r, &err), 0);
+	CHECK_INT(r.op, TFTP_ACK);
+	CHECK_INT(r.block, 258);
+	CHECK_INT(tftp_parse_reply(P("\0\4\377\377" "pad"), &r, &err), 0);
+	CHECK_INT(r.block, 65535);
+	CHECK_INT(tftp_parse_reply(P("\0\4\0"), &r, &err), -1);
+	CHECK_INT(err.code, TFTP_EBADOP);
+	CHECK_STR(err.msg, "short ACK");
+
+	CHECK_INT(tftp_parse_reply(P("\0\5\0\1" "File not found\0"), &r,
+	    &err), 0);
+	CHECK_INT(r.op, TFTP_ERROR);
+	CHECK_INT(r.code, 1);
+	CHECK_STR(r.msg, "File not found");
+	/* Without its NUL, and with bytes after it. */
+	CHECK_INT(tftp_parse_reply(P("\0\5\0\10" "tsize too big"), &r, &err),
+	    0);
+	CHECK_INT(r.code, 8);
+	CHECK_STR(r.msg, "tsize too big");
+	CHECK_INT(tftp_parse_reply(P("\0\5\0\0" "abc\0" "junk"), &r, &err),
+	    0);
+	CHECK_STR(r.msg, "abc");
+	CHECK_INT(tftp_parse_reply(P("\0\5\1\0"), &r, &err), 0);
+	CHECK_INT(r.code, 256);
+	CHECK_STR(r.msg, "");
+	memcpy(big, "\0\5\0\0", 4);
+	memset(big + 4, 'm', sizeof(big) - 4);
+	CHECK_INT(tftp_parse_reply(big, sizeof(big), &r, &err), 0);
+	CHECK_INT(strlen(r.msg), TFTP_ERRMSG_MAX - 1);
+
+	CHECK_INT(tftp_parse_reply(P("\0\3\0\1" "data"), &r, &err), -1);
+	CHECK_STR(err.msg, "DATA from a reading client");
+	CHECK_INT(tftp_parse_reply(P("\0\6" "blksize\0" "512\0"), &r, &err),
+	    -1);
+	CHECK_STR(err.msg, "OACK from a client");
+	CHECK_INT(tftp_parse_reply(P("\0\1" "f\0" "octet\0"), &r, &err), -1);
+	CHECK_STR(err.msg, "request inside a transfer");
+	CHECK_INT(tftp_parse_reply(P("\0\2" "f\0" "octet\0"), &r, &err), -1);
+	CHECK_INT(tftp_parse_reply(P("\0\7\0\0"), &r, &err), -1);
+	CHECK_STR(err.msg, "unknown opcode");
+	CHECK_INT(err.code, TFTP_EBADOP);
+	CHECK_INT(tftp_opcode(P("\0")), -1);
+	CHECK_INT(tftp_opcode(P("\1\2")), 258);
+}
+
+static void
+test_builders(void)
+{
+	struct tftp_opts	 o;
+	uint8_t			 buf[64];
+
+	CHECK(same_bytes(buf, tftp_build_error(buf, sizeof(buf),
+	    TFTP_ENOTFOUND, "File not found"),
+	    P("\0\5\0\1" "File not found\0")));
+	CHECK(same_bytes(buf, tftp_build_error(buf, sizeof(buf),
+	    TFTP_EUNDEF, ""), P("\0\5\0\0" "\0")));
+	/* Cut to fit, still terminated. */
+	CHECK(same_bytes(buf, tftp_build_error(buf, 8, TFTP_EACCESS,
+	    "Access violation"), P("\0\5\0\2" "Acc\0")));
+	CHECK_INT(tftp_build_error(buf, 5, TFTP_EACCESS, "x"), 5);
+	CHECK_INT(tftp_build_error(buf, 4, TFTP_EACCESS, "x"), 0);
+
+	CHECK(same_bytes(buf, tftp_build_data(buf, sizeof(buf), 0xfffe),
+	    P("\0\3\377\376")));
+	CHECK_INT(tftp_build_data(buf, 3, 1), 0);
+	CHECK(same_bytes(buf, tftp_build_ack(buf, sizeof(buf), 0x0100),
+	    P("\0\4\1\0")));
+	CHECK_INT(tftp_build_ack(buf, 3, 1), 0);
+
+	/* An OACK that does not fit is not built by halves. */
+	CHECK_INT(neg(P(EDK2_RRQ), &lim_none, 123456, -1, &o), 3);
+	CHECK_INT(tftp_build_oack(buf, 20, &o), 0);
+	CHECK_INT(tftp_build_oack(buf, 1, &o), 0);
+	CHECK_INT(tftp_build_oack(buf, 2 + 13 + 13 + 13, &o), 2 + 13 + 13 +
+	    13);
+	CHECK_INT(tftp_build_oack(buf, 2 + 13 + 13 + 12, &o), 0);
+}
+
+static void
+test_mtu(void)
+{
+	CHECK_INT(tftp_blksize_for_mtu(1500, AF_INET), 1468);
+	CHECK_INT(tftp_blksize_for_mtu(1500, AF_INET6), 1448);
+	CHECK_INT(tftp_blksize_for_mtu(9000, AF_INET), 8968);
+	CHECK_INT(tftp_blksize_for_mtu(65536, AF_INET), 65464);
+	CHECK_INT(tftp_blksize_for_mtu(576, AF_INET), 544);
+	CHECK_INT(tftp_blksize_for_mtu(30, AF_INET), 8);
+	CHECK_INT(tftp_blksize_for_mtu(0, AF_INET), 0);
+}
+
+static void
+test_blocks(void)
+{
+	uint64_t	 abs = 0;
+
+	CHECK_INT(tftp_block_wire(1), 1);
+	CHECK_INT(tftp_block_wire(65535), 65535);
+	CHECK_INT(tftp_block_wire(65536), 0);
+	CHECK_INT(tftp_block_wire(65537), 1);
+	CHECK_INT(tftp_block_wire(3 * 65536ULL + 7), 7);
+
+	CHECK_INT(tftp_block_abs(0, 65535, 65537, &abs), 0);
+	CHECK_INT(abs, 65536);
+	CHECK_INT(tftp_block_abs(1, 65535, 65537, &abs), 0);
+	CHECK_INT(abs, 65537);
+	CHECK_INT(tftp_block_abs(65535, 65535, 65537, &abs), 0);
+	CHECK_INT(abs, 65535);
+	CHECK_INT(tftp_block_abs(2, 65535, 65537, &abs), -1);
+	CHECK_INT(tftp_block_abs(65534, 65535, 65537, &abs), -1);
+	CHECK_INT(tftp_block_abs(5, 10, 9, &abs), -1);
+	CHECK_INT(tftp_block_abs(9, 0, 65535, &abs), 0);
+	CHECK_INT(abs, 9);
+	/* The widest window: every wire number has exactly one match. */
+	CHECK_INT(tftp_block_abs(99, 65536 * 5 + 100, 65536 * 6 + 99, &abs),
+	    0);
+	CHECK_INT(abs, 65536 * 6 + 99);
+
+	CHECK_INT(tftp_last_block(0, 512), 1);
+	CHECK_INT(tftp_last_block(1, 512), 1);
+	CHECK_INT(tftp_last_block(511, 512), 1);
+	CHECK_INT(tftp_last_block(512, 512), 2);
+	CHECK_INT(tftp_last_block(40 << 20, 512), 81921);
+}
+
+/*
+ * A 40 MiB file at blksize 512: 81921 blocks, the wire number wraps
+ * once.  A lockstep client and a windowed one each acknowledge what
+ * they get, by wire number only.
+ */
+static void
+test_rollover(void)
+{
+	struct tftp_window	 w;
+	uint64_t		 last = tftp_last_block(40 << 20, 512);
+	uint64_t		 sent, acks, b, zero;
+	uint16_t		 ws;
+	int			 bad;
+
+	for (ws = 1; ws <= 16; ws += 15) {
+		tftp_window_init(&w, ws, ws > 1);
+		tftp_window_set_last(&w, last);
+		sent = acks = zero = 0;
+		bad = 0;
+		while (!tftp_window_done(&w) && sent < 2 * last) {
+			b = w.next;
+			if (tftp_window_room(&w) == 0) {
+				bad++;
+				break;
+			}
+			tftp_window_sent(&w, tftp_window_room(&w));
+			sent += w.next - b;
+			for (; b < w.next; b++)
+				if (b > 0 && tftp_block_wire(b) == 0)
+					zero++;
+			/* The client acks the last block of each burst. */
+			if (tftp_window_ack(&w, tftp_block_wire(w.next - 1)) !=
+			    TFTP_ACK_NEW)
+				bad++;
+			else
+				acks++;
+		}
+		CHECK_INT(bad, 0);
+		CHECK(tftp_window_done(&w));
+		CHECK_INT(w.first, last + 1);
+		CHECK_INT(sent, last + (ws > 1));	/* + the OACK */
+		CHECK_INT(acks, ws == 1 ? last : 1 + (last + 15) / 16);
+		CHECK_INT(zero, 1);	/* DATA 0 is block 65536 */
+		CHECK_INT(tftp_block_wire(last), 16385);
+	}
+
+	/* Right at the wrap, window 4: ACK 0 is block 65536. */
+	tftp_window_init(&w, 4, 0);
+	w.first = w.next = 65534;
+	tftp_window_sent(&w, 4);
+	CHECK_INT(w.next, 65538);
+	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 65537);
+	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 65535), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 65538);
+}
+
+static void
+test_netascii(void)
+{
+	struct tftp_netascii	 st = { 0, 0 };
+	uint8_t			 out[16];
+	size_t			 used, n;
+
+	n = tftp_netascii_encode(&st, P("a\nb"), &used, out, sizeof(out));
+	CHECK(same_bytes(out, n, P("a\r\nb")));
+	CHECK_INT(used, 3);
+	n = tftp_netascii_encode(&st, P("a\rb"), &used, out, sizeof(out));
+	CHECK(same_bytes(out, n, P("a\r\0b")));
+	/* A file's CR LF is a CR and then a newline. */
+	n = tftp_netascii_encode(&st, P("\r\n"), &used, out, sizeof(out));
+	CHECK(same_bytes(out, n, P("\r\0\r\n")));
+	n = tftp_netascii_encode(&st, P("\n\n\r\r"), &used, out,
+	    sizeof(out));
+	CHECK(same_bytes(out, n, P("\r\n\r\n\r\0\r\0")));
+	n = tftp_netascii_encode(&st, P("\0x\t"), &used, out, sizeof(out));
+	CHECK(same_bytes(out, n, P("\0x\t")));
+
+	/* The block is full after the CR of a pair: LF waits. */
+	n = tftp_netascii_encode(&st, P("ab\ncd"), &used, out, 3);
+	CHECK(same_bytes(out, n, P("ab\r")));
+	CHECK_INT(used, 3);
+	CHECK_INT(st.pending, 1);
+	n = tftp_netascii_encode(&st, P("cd"), &used, out, 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(used, 0);
+	n = tftp_netascii_encode(&st, P("cd"), &used, out, 3);
+	CHECK(same_bytes(out, n, P("\ncd")));
+	CHECK_INT(used, 2);
+	CHECK_INT(st.pending, 0);
+
+	/* A CR ending the input and the block: its NUL is flushed. */
+	n = tftp_netascii_encode(&st, P("x\r"), &used, out, 2);
+	CHECK(same_bytes(out, n, P("x\r")));
+	CHECK_INT(used, 2);
+	n = tftp_netascii_encode(&st, NULL, 0, &used, out, sizeof(out));
+	CHECK(same_bytes(out, n, P("\0")));
+	n = tftp_netascii_encode(&st, NULL, 0, &used, out, sizeof(out));
+	CHECK_INT(n, 0);
+	/* A CR ending the input with room: both bytes out at once. */
+	n = tftp_netascii_encode(&st, P("x\r"), &used, out, sizeof(out));
+	CHECK(same_bytes(out, n, P("x\r\0")));
+	CHECK_INT(st.pending, 0);
+	/* The block fills before the input ends. */
+	n = tftp_netascii_encode(&st, P("abcdef"), &used, out, 4);
+	CHECK(same_bytes(out, n, P("abcd")));
+	CHECK_INT(used, 4);
+
+	CHECK_INT(tftp_netascii_size(P("")), 0);
+	CHECK_INT(tftp_netascii_size(P("abc")), 3);
+	CHECK_INT(tftp_netascii_size(P("a\r\nb\n")), 8);
+}
+
+/*
+ * 100 KB, rich in CR and LF, read in random chunks and cut into blocks
+ * the way the engine does: the blocks joined equal the conversion of
+ * the whole buffer, every block but the last is full.
+ */
+static void
+test_netascii_stream(void)
+{
+	static const uint16_t	 sizes[] = { 512, 7, 8, 1468 };
+	static uint8_t		 in[100000], ref[200000], got[200000];
+	struct tftp_netascii	 st;
+	uint8_t			 blk[1468];
+	uint32_t		 seed = 12345;
+	size_t			 i, reflen, gotlen, pos, chunk, left, used, n;
+	size_t			 s, fill, nblocks, shortblocks;
+	uint16_t		 bs;
+
+	for (i = 0; i < sizeof(in); i++) {
+		n = rnd(&seed) % 8;
+		in[i] = n == 0 ? '\r' : n == 1 ? '\n' : rnd(&seed) & 0xff;
+	}
+	memset(&st, 0, sizeof(st));
+	reflen = tftp_netascii_encode(&st, in, sizeof(in), &used, ref,
+	    sizeof(ref));
+	CHECK_INT(used, sizeof(in));
+	CHECK_INT(reflen, tftp_netascii_size(in, sizeof(in)));
+	CHECK_INT(st.pending, 0);
+
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		bs = sizes[s];
+		memset(&st, 0, sizeof(st));
+		pos = gotlen = left = chunk = nblocks = shortblocks = 0;
+		for (;;) {
+			fill = 0;
+			while (fill < bs) {
+				if (left == 0 && pos < sizeof(in)) {
+					left = 1 + rnd(&seed) % 3000;
+					if (left > sizeof(in) - pos)
+						left = sizeof(in) - pos;
+					chunk = pos;
+					pos += left;
+				}
+				n = tftp_netascii_encode(&st, in + chunk, left,
+				    &used, blk + fill, bs - fill);
+				chunk += used;
+				left -= used;
+				fill += n;
+				if (n == 0 && left == 0 && pos == sizeof(in))
+					break;
+			}
+			memcpy(got + gotlen, blk, fill);
+			gotlen += fill;
+			nblocks++;
+			if (fill < bs) {
+				shortblocks++;
+				break;
+			}
+		}
+		CHECK_INT(shortblocks, 1);
+		CHECK_INT(nblocks, reflen / bs + 1);
+		CHECK(same_bytes(got, gotlen, ref, reflen));
+	}
+}
+
+static void
+test_window(void)
+{
+	struct tftp_window	 w;
+
+	tftp_window_init(&w, 4, 0);
+	CHECK_INT(w.first, 1);
+	CHECK_INT(tftp_window_room(&w), 4);
+	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_STRAY);	/* unsent */
+	tftp_window_sent(&w, 4);
+	CHECK_INT(w.next, 5);
+	CHECK_INT(tftp_window_room(&w), 0);
+	/* ACK inside the window: the start moves, the rest stays sent. */
+	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 3);
+	CHECK_INT(w.next, 5);
+	CHECK_INT(tftp_window_room(&w), 2);
+	tftp_window_sent(&w, 2);
+	CHECK_INT(w.next, 7);
+	/* Duplicate ACKs never cause a resend. */
+	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_DUP);
+	CHECK_INT(w.first, 3);
+	CHECK_INT(w.next, 7);
+	CHECK_INT(tftp_window_room(&w), 0);
+	/* Stale and future ACKs are ignored. */
+	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 7), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 40000), TFTP_ACK_STRAY);
+	CHECK_INT(w.first, 3);
+	CHECK_INT(w.next, 7);
+	/* A timeout resends from the first unacknowledged block. */
+	tftp_window_timeout(&w);
+	CHECK_INT(w.next, 3);
+	CHECK_INT(tftp_window_room(&w), 4);
+	tftp_window_sent(&w, 100);		/* cut to the room */
+	CHECK_INT(w.next, 7);
+	CHECK_INT(tftp_window_ack(&w, 6), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 7);
+
+	/* The end: block 9 is last. */
+	tftp_window_set_last(&w, 9);
+	CHECK_INT(tftp_window_room(&w), 3);
+	tftp_window_sent(&w, 3);
+	CHECK(!tftp_window_done(&w));
+	CHECK_INT(tftp_window_ack(&w, 8), TFTP_ACK_NEW);
+	CHECK(!tftp_window_done(&w));
+	CHECK_INT(tftp_window_room(&w), 0);
+	CHECK_INT(tftp_window_ack(&w, 9), TFTP_ACK_NEW);
+	CHECK(tftp_window_done(&w));
+	CHECK_INT(tftp_window_ack(&w, 9), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_room(&w), 0);
+
+	/* Lockstep and a zero size, which means 1. */
+	tftp_window_init(&w, 0, 0);
+	CHECK_INT(w.size, 1);
+	tftp_window_set_last(&w, 1);
+	CHECK_INT(tftp_window_room(&w), 1);
+	tftp_window_sent(&w, 1);
+	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_NEW);
+	CHECK(tftp_window_done(&w));
+}
+
+static void
+test_window_oack(void)
+{
+	struct tftp_window	 w;
+
+	tftp_window_init(&w, 8, 1);
+	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_STRAY);	/* not sent */
+	CHECK_INT(tftp_window_room(&w), 1);	/* the OACK travels alone */
+	tftp_window_sent(&w, 8);
+	CHECK_INT(w.next, 1);
+	CHECK_INT(tftp_window_room(&w), 0);
+	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_STRAY);
+	/* Unanswered: the OACK goes again. */
+	tftp_window_timeout(&w);
+	CHECK_INT(w.next, 0);
+	CHECK_INT(tftp_window_room(&w), 1);
+	tftp_window_sent(&w, 1);
+	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 1);
+	CHECK_INT(tftp_window_room(&w), 8);
+	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_DUP);
+	CHECK(!tftp_window_done(&w));
+}
+
+int
+main(void)
+{
+	test_plain();
+	test_clients();
+	test_case();
+	test_blksize();
+	test_windowsize();
+	test_timeout();
+	test_tsize();
+	test_duplicates();
+	test_many();
+	test_modes();
+	test_malformed();
+	test_truncated();
+	test_reply();
+	test_builders();
+	test_mtu();
+	test_blocks();
+	test_rollover();
+	test_netascii();
+	test_netascii_stream();
+	test_window();
+	test_window_oack();
+	return check_exit();
+}
