@@ -49,6 +49,9 @@ static int	 timer_dispatch(sd_event_source *, uint64_t, void *);
 static int	 signal_dispatch(sd_event_source *,
 		    const struct signalfd_siginfo *, void *);
 
+/* Protocol timeouts want milliseconds, not sd-event's default 250 ms. */
+#define TIMER_ACCURACY	1000	/* usec */
+
 static sd_event	*loop;
 
 void
@@ -130,8 +133,8 @@ ev_timer_new(ev_timer_cb cb, void *arg)
 		return NULL;
 	t->cb = cb;
 	t->arg = arg;
-	if ((r = sd_event_add_time(loop, &t->src, CLOCK_MONOTONIC, 0, 0,
-	    timer_dispatch, t)) < 0) {
+	if ((r = sd_event_add_time(loop, &t->src, CLOCK_MONOTONIC, 0,
+	    TIMER_ACCURACY, timer_dispatch, t)) < 0) {
 		free(t);
 		errno = -r;
 		return NULL;

@@ -151,3 +151,26 @@ settings_take(struct boot_settings *out, const struct boot_settings *in,
 		out->delay_ms = in->delay_ms;
 	out->set |= take;
 }
+
+/*
+ * The decided menu and its entries, checked against the tables they index
+ * (a config from another process is only as good as its checks), or NULL
+ * when the decision has none that can be shown.
+ */
+const struct menu *
+policy_menu(const struct netboot_conf *conf, const struct boot_settings *d,
+    const struct menu_entry **entries)
+{
+	const struct menu	*m;
+
+	*entries = NULL;
+	if (!(d->set & SET_MENU) || d->menu < 0 ||
+	    (size_t)d->menu >= conf->nmenus)
+		return NULL;
+	m = &conf->menus[d->menu];
+	if (m->nentries == 0 || m->first_entry > conf->nentries ||
+	    m->nentries > conf->nentries - m->first_entry)
+		return NULL;
+	*entries = &conf->entries[m->first_entry];
+	return m;
+}

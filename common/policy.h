@@ -49,5 +49,7 @@ int	 rule_matches(const struct rule *, const struct client_facts *);
 void	 policy_decide(const struct netboot_conf *,
 	    const struct boot_settings *, const struct client_facts *,
 	    struct boot_settings *);
+const struct menu *policy_menu(const struct netboot_conf *,
+	    const struct boot_settings *, const struct menu_entry **);
 
 #endif /* NB_POLICY_H */

@@ -45,8 +45,6 @@ struct out {
 #define GRUB_SPECIAL	"\"'\\$;|&<>{}#"
 
 static const char *pattern_prefix(const char *, size_t *, int *);
-static const struct menu *decided_menu(const struct netboot_conf *,
-		    const struct boot_settings *);
 static void	 out_raw(struct out *, const char *, size_t);
 static void	 out_str(struct out *, const char *);
 static void	 out_fmt(struct out *, const char *, ...)
@@ -108,6 +106,7 @@ render_script(enum script_format fmt, const struct netboot_conf *conf,
 {
 	struct out		 o = { buf, len, 0, 0 };
 	const struct menu	*m;
+	const struct menu_entry	*entries;
 
 	(void)facts;	/* one script per decision, whoever asks */
 	if (len == 0) {
@@ -115,7 +114,7 @@ render_script(enum script_format fmt, const struct netboot_conf *conf,
 		return -1;
 	}
 	buf[0] = '\0';
-	m = decided_menu(conf, d);
+	m = policy_menu(conf, d, &entries);
 	switch (fmt) {
 	case SCRIPT_IPXE:
 		render_ipxe(&o, conf, m, d);
@@ -155,22 +154,6 @@ pattern_prefix(const char *path, size_t *plen, int *wild)
 	*wild = n > 0 && path[n - 1] == '*';
 	*plen = *wild ? n - 1 : n;
 	return path;
-}
-
-/* The decision's menu when it is one we can render, NULL otherwise. */
-static const struct menu *
-decided_menu(const struct netboot_conf *conf, const struct boot_settings *d)
-{
-	const struct menu	*m;
-
-	if (!(d->set & SET_MENU) || d->menu < 0 ||
-	    (size_t)d->menu >= conf->nmenus)
-		return NULL;
-	m = &conf->menus[d->menu];
-	if (m->nentries == 0 || m->first_entry > conf->nentries ||
-	    m->nentries > conf->nentries - m->first_entry)
-		return NULL;
-	return m;
 }
 
 static void

@@ -93,6 +93,7 @@ static const char	*opt_arch(const uint8_t *, uint8_t,
 			    struct dhcp_msg *);
 static const char	*opt_ndi(const uint8_t *, uint8_t, struct dhcp_msg *);
 static const char	*opt_uuid(const uint8_t *, uint8_t, struct dhcp_msg *);
+static void		 guid_to_uuid(const uint8_t *, uint8_t *);
 static const char	*opt_subnet_select(const uint8_t *, uint8_t,
 			    struct dhcp_msg *);
 static const char	*opt_vendor_opts(const uint8_t *, uint8_t,
@@ -582,9 +583,26 @@ dhcp_client_facts(const struct dhcp_msg *m, struct in_addr local,
 	    &m->vendor_class);
 	class_copy(f->user_class, sizeof(f->user_class), &m->user_class);
 	f->has_uuid = dhcp_has_option(m, DHO_CLIENT_UUID);
-	memcpy(f->uuid, m->uuid, sizeof(f->uuid));
+	guid_to_uuid(m->uuid, f->uuid);
 	dhcp_subnet_addr(m, local, &f->subnet_addr);
 	f->af = AF_INET;
+}
+
+/*
+ * PXE clients send the SMBIOS GUID with its first three fields little
+ * endian; operators write it as dmidecode and qemu -uuid print it, which
+ * is RFC 4122 order.  The policy compares the latter.
+ */
+static void
+guid_to_uuid(const uint8_t *g, uint8_t *u)
+{
+	static const uint8_t	 order[16] = {
+		3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15
+	};
+	size_t			 i;
+
+	for (i = 0; i < 16; i++)
+		u[i] = g[order[i]];
 }
 
 /*

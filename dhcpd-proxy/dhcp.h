@@ -133,7 +133,7 @@ enum dhcp_reply_kind {
 };
 
 enum dhcp_dest {
-	DHCP_DEST_BROADCAST,		/* 255.255.255.255:68 on the interface */
+	DHCP_DEST_BROADCAST,		/* 255.255.255.255:68, that interface */
 	DHCP_DEST_RELAY,		/* giaddr:67 */
 	DHCP_DEST_CIADDR,		/* ciaddr:68 */
 	DHCP_DEST_SOURCE		/* the request's address and port */

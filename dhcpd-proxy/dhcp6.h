@@ -120,7 +120,7 @@ struct dhcp6_msg {
 	uint8_t		 serverid[DHCP6_DUID_MAX];
 	uint16_t	 oro[DHCP6_MAXORO];		/* 6, the first ones */
 	size_t		 noro;
-	int		 has_vendor_class;		/* 16 of enterprise 343 */
+	int		 has_vendor_class;	/* 16, enterprise 343 */
 	size_t		 vendor_class_len;
 	uint8_t		 vendor_class[DHCP6_CLASS_MAX];
 	int		 has_user_class;		/* 15, first class */

@@ -21,6 +21,7 @@
 
 #define PROXY_PORT_DHCP	67
 #define PROXY_PORT_PXE	4011
+#define PROXY_PORT_DHCP6	547
 
 void	 proxy_engine_start(struct engine_env *);
 void	 proxy_engine_reload(struct engine_env *, struct netboot_conf *);

@@ -48,9 +48,13 @@ struct pkt {
 
 static const uint8_t mac_ovmf[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t mac_ipxe[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
-/* The machine of the captures: qemu -uuid 8a3c1e55-0f4b-4e6a-... */
-static const uint8_t uuid_qemu[16] = {
-	0x55, 0x1e, 0x3c, 0x8a, 0x4b, 0x0f, 0x6a, 0x4e,
+/*
+ * The machine of the captures, qemu -uuid 8a3c1e55-0f4b-4e6a-..., as
+ * dmidecode prints it and a rule says it; on the wire the first three
+ * fields are little endian.
+ */
+static const uint8_t uuid_rfc4122[16] = {
+	0x8a, 0x3c, 0x1e, 0x55, 0x0f, 0x4b, 0x4e, 0x6a,
 	0x9d, 0x2e, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
 };
 
@@ -86,8 +90,9 @@ static const struct capture captures[] = {
 };
 #define NCAPTURES	(sizeof(captures) / sizeof(captures[0]))
 
+/* uuid_rfc4122 as a client sends it in option 97. */
 static const uint8_t uuid1[16] = {
-	0x8a, 0x3c, 0x1e, 0x55, 0x0f, 0x4b, 0x4e, 0x6a,
+	0x55, 0x1e, 0x3c, 0x8a, 0x4b, 0x0f, 0x6a, 0x4e,
 	0x9d, 0x2e, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66
 };
 
@@ -441,7 +446,7 @@ test_ovmf(void)
 	CHECK_STR(f.vendor_class, "PXEClient:Arch:00007:UNDI:003016");
 	CHECK_STR(f.user_class, "");
 	CHECK_INT(f.has_uuid, 1);
-	CHECK(memcmp(f.uuid, uuid1, 16) == 0);
+	CHECK(memcmp(f.uuid, uuid_rfc4122, 16) == 0);
 	CHECK_INT(f.af, AF_INET);
 	CHECK_INT(f.subnet_addr.af, AF_INET);
 	CHECK_INT(f.subnet_addr.u.v4.s_addr, ip("192.168.1.2").s_addr);
@@ -714,7 +719,7 @@ test_captures(void)
 		CHECK_STR(f.vendor_class, c->vendor_class);
 		CHECK_STR(f.user_class, c->user_class);
 		CHECK_INT(f.has_uuid, 1);
-		CHECK(memcmp(f.uuid, uuid_qemu, 16) == 0);
+		CHECK(memcmp(f.uuid, uuid_rfc4122, 16) == 0);
 		CHECK_INT(f.subnet_addr.u.v4.s_addr, ip("192.168.77.1").s_addr);
 		CHECK_INT(dhcp_has_option(&m, DHO_IPXE_ENCAP),
 		    c->user_class[0] != '\0');

@@ -1,0 +1,106 @@
+/*
+ * Copyright (c) 2026 The netboot developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The parts of an answer that DHCPv4 and DHCPv6 share: the HTTP boot
+ * URL, the client's menu, and the strings of the log lines.
+ */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <vis.h>
+
+#include "answer.h"
+#include "arch.h"
+
+#define VIS_FLAGS	(VIS_SAFE | VIS_OCTAL | VIS_WHITE | VIS_DQ)
+
+static int	 is_url(const char *);
+
+static int
+is_url(const char *s)
+{
+	return strncasecmp(s, "http://", 7) == 0 ||
+	    strncasecmp(s, "https://", 8) == 0;
+}
+
+/*
+ * http-server followed by the boot file, one slash between them; a boot
+ * file that is itself a URL stands alone.  -1 with a reason when the
+ * client cannot be given a URL.
+ */
+int
+answer_http_url(char *buf, size_t size, const struct boot_settings *d,
+    const char **why)
+{
+	const char	*file = d->bootfile;
+	size_t		 slen;
+	int		 n;
+
+	if (!(d->set & SET_BOOTFILE) || file[0] == '\0') {
+		*why = "no bootfile for this client";
+		return -1;
+	}
+	if (is_url(file))
+		n = snprintf(buf, size, "%s", file);
+	else {
+		if (!(d->set & SET_HTTPSERVER) || d->http_server[0] == '\0') {
+			*why = "HTTP boot client but no http-server";
+			return -1;
+		}
+		slen = strnlen(d->http_server, sizeof(d->http_server));
+		while (slen > 0 && d->http_server[slen - 1] == '/')
+			slen--;
+		while (*file == '/')
+			file++;
+		n = snprintf(buf, size, "%.*s/%s", (int)slen, d->http_server,
+		    file);
+	}
+	if (n < 0 || (size_t)n >= size) {
+		*why = "boot URL too long";
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+answer_arch(int arch, char *buf, size_t size)
+{
+	const char	*name;
+
+	if (arch < 0)
+		strlcpy(buf, "-", size);
+	else if ((name = arch_name(arch)) != NULL)
+		strlcpy(buf, name, size);
+	else
+		snprintf(buf, size, "%d", arch);
+	return buf;
+}
+
+/* A client's bytes made safe to log; cut to what fits, never refused. */
+void
+answer_vis(char *dst, size_t size, const void *src, size_t len)
+{
+	if (size == 0)
+		return;
+	if (len > (size - 1) / 4)
+		len = (size - 1) / 4;
+	strvisx(dst, src, len, VIS_FLAGS);
+	if (dst[0] == '\0')
+		strlcpy(dst, "-", size);
+}
