@@ -2,10 +2,10 @@
 # netboot needs, and how to install the missing ones.
 
 BUILD_PKGS="gcc meson ninja-build pkg-config bison libbsd-dev libcap-dev
-libsystemd-dev libseccomp-dev"
+libsystemd-dev libseccomp-dev libmd-dev"
 DEMO_PKGS="iproute2 tftp-hpa curl util-linux"
 TEST_PKGS="$DEMO_PKGS python3 python3-scapy atftp nftables dnsmasq-base
-isc-dhcp-relay wget mandoc"
+isc-dhcp-relay wget mandoc nginx-light qemu-system-x86 ovmf ipxe-qemu"
 
 # Installs what is missing, without starting any service it brings.
 install_packages() {
