@@ -78,6 +78,10 @@ static int		 neg_blksize(uint64_t, const struct tftp_limits *,
 static int		 neg_windowsize(uint64_t, const struct tftp_limits *,
 			    int, uint16_t, uint16_t *);
 static uint64_t		 opts_value(const struct tftp_opts *, int);
+static void		 window_time(struct tftp_window *, uint64_t, uint64_t);
+static int		 window_rewind(struct tftp_window *, uint64_t);
+static int		 window_may_resend(const struct tftp_window *, uint64_t,
+			    uint64_t);
 
 static const char *const optnames[TFTP_OPT_COUNT] = {
 	[TFTP_OPT_BLKSIZE] = "blksize",
@@ -656,22 +660,41 @@ tftp_netascii_size(const uint8_t *buf, size_t len)
  *
  * - At most size blocks are unacknowledged; a pending OACK (block 0)
  *   travels alone, DATA 1 waits for its ACK 0.
- * - An ACK is mapped to the absolute block in [first - 1, next - 1].
- *   One for first - 1 repeats the last ACK and changes nothing.  One
- *   outside that range is stale or for a block never sent: ignored.
+ * - An ACK is mapped to the absolute block in [first - 1, high - 1],
+ *   high - 1 being the highest block ever sent: after a resend, next
+ *   may trail blocks the client got the first time.  One for first - 1
+ *   repeats the last ACK: in lockstep it changes nothing; in a window
+ *   it reports that the block after it was lost, and is taken as such
+ *   once a round trip has passed since the ACK it repeats, under the
+ *   once-a-round-trip rule below.  One outside that range is stale or
+ *   for a block never sent: ignored.
  * - An ACK for a block in flight moves first past it; the room that
- *   frees is filled with new blocks.  Blocks already in flight are not
- *   sent again on an ACK, even when it reveals that the client missed
- *   them: a client that acknowledges more often than once per window
- *   would otherwise make us send each block many times.
- * - Only a timeout resends: next goes back to first and the window is
- *   sent again from there.
+ *   frees is filled with new blocks.
+ * - An ACK short of the last block sent means the client missed the
+ *   block after it (an RFC 7440 receiver acknowledges the last block
+ *   it got in order): next goes back to first and the rest of the
+ *   window goes again at once, not after a timeout.
+ * - Such a resend happens at most once per round trip.  A partial ACK
+ *   that follows a resend may answer a block sent before it, by a
+ *   client that acknowledges more often than once per window; were it
+ *   to resend again, every ACK would send a whole window.  So another
+ *   resend waits until the client acknowledges a block first sent
+ *   after the last one (at or past hold), or until the shortest round
+ *   trip seen has passed since it: no ACK for a block sent again can
+ *   come sooner, and ACKs for what went before it have had their round
+ *   trip to arrive.
+ *   The round trip is timed on one block at a time, never on a block
+ *   sent twice (Karn), so a resend cannot shorten it.
+ * - A timeout resends from first and ends the round.
  */
 void
 tftp_window_init(struct tftp_window *w, uint16_t size, int oack)
 {
-	w->first = w->next = oack ? 0 : 1;
+	w->first = w->next = w->high = oack ? 0 : 1;
 	w->last = TFTP_LAST_UNKNOWN;
+	w->hold = 0;
+	w->resent = w->acked = 0;
+	w->probe = w->rtt = TFTP_NONE;
 	w->size = size > 0 ? size : 1;
 }
 
@@ -695,34 +718,96 @@ tftp_window_room(const struct tftp_window *w)
 	return w->next <= end ? end - w->next + 1 : 0;
 }
 
+/* n blocks from next on went out at now. */
 void
-tftp_window_sent(struct tftp_window *w, uint64_t n)
+tftp_window_sent(struct tftp_window *w, uint64_t n, uint64_t now)
 {
 	uint64_t	 room = tftp_window_room(w);
 
+	if (n == 0)
+		return;
 	w->next += n < room ? n : room;
+	if (w->next > w->high) {
+		if (w->probe == TFTP_NONE) {
+			w->probe = w->next - 1;
+			w->probe_t = now;
+		}
+		w->high = w->next;
+	}
+}
+
+static void
+window_time(struct tftp_window *w, uint64_t abs, uint64_t now)
+{
+	uint64_t	 rtt;
+
+	if (w->probe == TFTP_NONE || abs < w->probe)
+		return;
+	rtt = now > w->probe_t ? now - w->probe_t : 1;
+	if (rtt < w->rtt)
+		w->rtt = rtt;
+	w->probe = TFTP_NONE;
+}
+
+static int
+window_may_resend(const struct tftp_window *w, uint64_t abs, uint64_t now)
+{
+	if (abs >= w->hold)
+		return 1;
+	return w->rtt != TFTP_NONE && now >= w->resent &&
+	    now - w->resent >= w->rtt;
 }
 
 int
-tftp_window_ack(struct tftp_window *w, uint16_t wire)
+tftp_window_ack(struct tftp_window *w, uint16_t wire, uint64_t now)
 {
 	uint64_t	 abs, lo;
 
-	if (w->next == 0)
+	if (w->high == 0)		/* not even the OACK went out */
 		return TFTP_ACK_STRAY;
 	lo = w->first > 0 ? w->first - 1 : 0;
-	if (tftp_block_abs(wire, lo, w->next - 1, &abs) == -1)
+	if (tftp_block_abs(wire, lo, w->high - 1, &abs) == -1)
 		return TFTP_ACK_STRAY;
-	if (abs < w->first)
-		return TFTP_ACK_DUP;
+	if (abs < w->first) {
+		/*
+		 * A repeated ACK in a window says the block after it was
+		 * lost.  Lockstep never resends on one (the Sorcerer's
+		 * Apprentice); a window does, once a round trip at most, and
+		 * only a round trip after the ACK it repeats, before which
+		 * it can be no answer to what that ACK let us send.
+		 */
+		if (w->size == 1 || w->first == w->next ||
+		    w->rtt == TFTP_NONE || now < w->acked ||
+		    now - w->acked < w->rtt || !window_may_resend(w, abs, now))
+			return TFTP_ACK_DUP;
+		return window_rewind(w, now);
+	}
 	w->first = abs + 1;
-	return TFTP_ACK_NEW;
+	w->acked = now;
+	if (w->next < w->first)
+		w->next = w->first;	/* sent before a resend reached it */
+	window_time(w, abs, now);
+	if (w->first == w->next || !window_may_resend(w, abs, now))
+		return TFTP_ACK_NEW;
+	return window_rewind(w, now);
+}
+
+static int
+window_rewind(struct tftp_window *w, uint64_t now)
+{
+	w->hold = w->next;
+	w->resent = now;
+	w->next = w->first;
+	w->probe = TFTP_NONE;
+	return TFTP_ACK_RESEND;
 }
 
 void
 tftp_window_timeout(struct tftp_window *w)
 {
 	w->next = w->first;
+	w->hold = 0;
+	w->probe = TFTP_NONE;
 }
 
 int

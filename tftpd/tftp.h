@@ -146,21 +146,31 @@ struct tftp_netascii {
 /*
  * The sender's window over absolute block numbers.  Block 0 stands for
  * the OACK, data blocks count from 1.  Blocks first..next-1 are in
- * flight; last is the final block once known.
+ * flight; last is the final block once known.  Times are microseconds
+ * on any monotonic clock the caller likes.
  */
 struct tftp_window {
 	uint64_t	 first;		/* first unacknowledged block */
 	uint64_t	 next;		/* next block to send */
 	uint64_t	 last;		/* TFTP_LAST_UNKNOWN until known */
+	uint64_t	 high;		/* past the highest block ever sent */
+	uint64_t	 hold;		/* old next at the last resend */
+	uint64_t	 resent;	/* time of the last resend */
+	uint64_t	 probe;		/* block timed for the round trip */
+	uint64_t	 probe_t;	/* when it was sent */
+	uint64_t	 rtt;		/* shortest round trip seen */
+	uint64_t	 acked;		/* time of the last new ACK */
 	uint16_t	 size;		/* windowsize, >= 1 */
 };
 
 #define TFTP_LAST_UNKNOWN	UINT64_MAX
+#define TFTP_NONE		UINT64_MAX	/* no probe, no round trip */
 
 /* tftp_window_ack() results. */
 #define TFTP_ACK_NEW		0	/* window moved */
 #define TFTP_ACK_DUP		1	/* repeats the last ACK: ignore */
 #define TFTP_ACK_STRAY		2	/* old or future block: ignore */
+#define TFTP_ACK_RESEND		3	/* moved, next went back to first */
 
 int		 tftp_opcode(const uint8_t *, size_t);
 int		 tftp_parse_req(const uint8_t *, size_t, struct tftp_req *,
@@ -189,8 +199,8 @@ uint64_t	 tftp_netascii_size(const uint8_t *, size_t);
 void		 tftp_window_init(struct tftp_window *, uint16_t, int);
 void		 tftp_window_set_last(struct tftp_window *, uint64_t);
 uint64_t	 tftp_window_room(const struct tftp_window *);
-void		 tftp_window_sent(struct tftp_window *, uint64_t);
-int		 tftp_window_ack(struct tftp_window *, uint16_t);
+void		 tftp_window_sent(struct tftp_window *, uint64_t, uint64_t);
+int		 tftp_window_ack(struct tftp_window *, uint16_t, uint64_t);
 void		 tftp_window_timeout(struct tftp_window *);
 int		 tftp_window_done(const struct tftp_window *);
 

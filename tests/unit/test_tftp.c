@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,10 @@ static void	 test_rollover(void);
 static void	 test_netascii(void);
 static void	 test_netascii_stream(void);
 static void	 test_window(void);
+static void	 test_window_rtt(void);
+static void	 test_window_eager(void);
 static void	 test_window_oack(void);
+static void	 test_window_dup(void);
 
 static uint32_t
 rnd(uint32_t *s)
@@ -729,14 +733,14 @@ test_rollover(void)
 				bad++;
 				break;
 			}
-			tftp_window_sent(&w, tftp_window_room(&w));
+			tftp_window_sent(&w, tftp_window_room(&w), 0);
 			sent += w.next - b;
 			for (; b < w.next; b++)
 				if (b > 0 && tftp_block_wire(b) == 0)
 					zero++;
 			/* The client acks the last block of each burst. */
-			if (tftp_window_ack(&w, tftp_block_wire(w.next - 1)) !=
-			    TFTP_ACK_NEW)
+			if (tftp_window_ack(&w, tftp_block_wire(w.next - 1),
+			    0) != TFTP_ACK_NEW)
 				bad++;
 			else
 				acks++;
@@ -753,14 +757,17 @@ test_rollover(void)
 	/* Right at the wrap, window 4: ACK 0 is block 65536. */
 	tftp_window_init(&w, 4, 0);
 	w.first = w.next = 65534;
-	tftp_window_sent(&w, 4);
+	tftp_window_sent(&w, 4, 0);
 	CHECK_INT(w.next, 65538);
-	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_NEW);
+	/* 65537 was missed and goes again. */
+	CHECK_INT(tftp_window_ack(&w, 0, 0), TFTP_ACK_RESEND);
 	CHECK_INT(w.first, 65537);
-	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_DUP);
-	CHECK_INT(tftp_window_ack(&w, 65535), TFTP_ACK_STRAY);
-	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_STRAY);
-	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_NEW);
+	CHECK_INT(w.next, 65537);
+	tftp_window_sent(&w, 1, 0);
+	CHECK_INT(tftp_window_ack(&w, 0, 0), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 65535, 0), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 2, 0), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 1, 0), TFTP_ACK_NEW);
 	CHECK_INT(w.first, 65538);
 }
 
@@ -892,50 +899,80 @@ test_window(void)
 	tftp_window_init(&w, 4, 0);
 	CHECK_INT(w.first, 1);
 	CHECK_INT(tftp_window_room(&w), 4);
-	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_STRAY);	/* unsent */
-	tftp_window_sent(&w, 4);
+	CHECK_INT(tftp_window_ack(&w, 1, 0), TFTP_ACK_STRAY);	/* unsent */
+	tftp_window_sent(&w, 4, 0);
 	CHECK_INT(w.next, 5);
 	CHECK_INT(tftp_window_room(&w), 0);
-	/* ACK inside the window: the start moves, the rest stays sent. */
-	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_NEW);
+	/* ACK inside the window: block 3 was missed, 3 and 4 go again. */
+	CHECK_INT(tftp_window_ack(&w, 2, 0), TFTP_ACK_RESEND);
 	CHECK_INT(w.first, 3);
-	CHECK_INT(w.next, 5);
-	CHECK_INT(tftp_window_room(&w), 2);
-	tftp_window_sent(&w, 2);
+	CHECK_INT(w.next, 3);
+	CHECK_INT(w.hold, 5);
+	CHECK_INT(tftp_window_room(&w), 4);
+	tftp_window_sent(&w, 4, 0);
 	CHECK_INT(w.next, 7);
 	/* Duplicate ACKs never cause a resend. */
-	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_DUP);
-	CHECK_INT(tftp_window_ack(&w, 2), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 2, 0), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 2, 0), TFTP_ACK_DUP);
 	CHECK_INT(w.first, 3);
 	CHECK_INT(w.next, 7);
 	CHECK_INT(tftp_window_room(&w), 0);
 	/* Stale and future ACKs are ignored. */
-	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_STRAY);
-	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_STRAY);
-	CHECK_INT(tftp_window_ack(&w, 7), TFTP_ACK_STRAY);
-	CHECK_INT(tftp_window_ack(&w, 40000), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 1, 0), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 0, 0), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 7, 0), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 40000, 0), TFTP_ACK_STRAY);
 	CHECK_INT(w.first, 3);
 	CHECK_INT(w.next, 7);
+	/*
+	 * Once per round: ACKs for 3 and 4 may answer the blocks sent
+	 * before the resend, so they only move the start.
+	 */
+	CHECK_INT(tftp_window_ack(&w, 3, 0), TFTP_ACK_NEW);
+	CHECK_INT(tftp_window_ack(&w, 4, 0), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 5);
+	CHECK_INT(w.next, 7);
+	CHECK_INT(tftp_window_ack(&w, 4, 0), TFTP_ACK_DUP);
+	CHECK_INT(w.next, 7);
+	tftp_window_sent(&w, 2, 0);
+	CHECK_INT(w.next, 9);
+	/* Block 5 was first sent after the resend: a new round. */
+	CHECK_INT(tftp_window_ack(&w, 5, 0), TFTP_ACK_RESEND);
+	CHECK_INT(w.first, 6);
+	CHECK_INT(w.next, 6);
+	CHECK_INT(w.hold, 9);
+	tftp_window_sent(&w, 4, 0);
+	CHECK_INT(w.next, 10);
 	/* A timeout resends from the first unacknowledged block. */
 	tftp_window_timeout(&w);
-	CHECK_INT(w.next, 3);
+	CHECK_INT(w.next, 6);
+	CHECK_INT(w.hold, 0);
 	CHECK_INT(tftp_window_room(&w), 4);
-	tftp_window_sent(&w, 100);		/* cut to the room */
-	CHECK_INT(w.next, 7);
-	CHECK_INT(tftp_window_ack(&w, 6), TFTP_ACK_NEW);
+	tftp_window_sent(&w, 100, 0);		/* cut to the room */
+	CHECK_INT(w.next, 10);
+	/* and ends the round: a partial ACK resends at once. */
+	CHECK_INT(tftp_window_ack(&w, 6, 0), TFTP_ACK_RESEND);
 	CHECK_INT(w.first, 7);
+	CHECK_INT(w.next, 7);
+	tftp_window_sent(&w, 4, 0);
+	/* A full-window ACK advances as before. */
+	CHECK_INT(tftp_window_ack(&w, 10, 0), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 11);
+	CHECK_INT(w.next, 11);
 
-	/* The end: block 9 is last. */
-	tftp_window_set_last(&w, 9);
+	/* The end: block 13 is last. */
+	tftp_window_set_last(&w, 13);
 	CHECK_INT(tftp_window_room(&w), 3);
-	tftp_window_sent(&w, 3);
+	tftp_window_sent(&w, 3, 0);
 	CHECK(!tftp_window_done(&w));
-	CHECK_INT(tftp_window_ack(&w, 8), TFTP_ACK_NEW);
+	CHECK_INT(tftp_window_ack(&w, 12, 0), TFTP_ACK_RESEND);
 	CHECK(!tftp_window_done(&w));
+	CHECK_INT(tftp_window_room(&w), 1);
+	tftp_window_sent(&w, 1, 0);
 	CHECK_INT(tftp_window_room(&w), 0);
-	CHECK_INT(tftp_window_ack(&w, 9), TFTP_ACK_NEW);
+	CHECK_INT(tftp_window_ack(&w, 13, 0), TFTP_ACK_NEW);
 	CHECK(tftp_window_done(&w));
-	CHECK_INT(tftp_window_ack(&w, 9), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 13, 0), TFTP_ACK_DUP);
 	CHECK_INT(tftp_window_room(&w), 0);
 
 	/* Lockstep and a zero size, which means 1. */
@@ -943,10 +980,159 @@ test_window(void)
 	CHECK_INT(w.size, 1);
 	tftp_window_set_last(&w, 1);
 	CHECK_INT(tftp_window_room(&w), 1);
-	tftp_window_sent(&w, 1);
-	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_DUP);
-	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_NEW);
+	tftp_window_sent(&w, 1, 0);
+	CHECK_INT(tftp_window_ack(&w, 0, 0), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 1, 0), TFTP_ACK_NEW);
 	CHECK(tftp_window_done(&w));
+}
+
+/* The round trip gates a second resend; time here is in microseconds. */
+/*
+ * A repeated ACK in a window says the block after it was lost: resent
+ * once a round trip at most; in lockstep never.
+ */
+static void
+test_window_dup(void)
+{
+	struct tftp_window	 w;
+
+	tftp_window_init(&w, 8, 0);
+	tftp_window_set_last(&w, 100);
+	tftp_window_sent(&w, 8, 1000);			/* 1..8 */
+	CHECK_INT(tftp_window_ack(&w, 8, 1100), TFTP_ACK_NEW);
+	CHECK_INT(w.rtt, 100);
+	tftp_window_sent(&w, 8, 1100);			/* 9..16 */
+	CHECK_INT(tftp_window_ack(&w, 8, 1150), TFTP_ACK_DUP);
+	CHECK_INT(w.next, 17);
+	CHECK_INT(tftp_window_ack(&w, 8, 1250), TFTP_ACK_RESEND);
+	CHECK_INT(w.first, 9);
+	CHECK_INT(w.next, 9);
+	tftp_window_sent(&w, 8, 1250);
+	CHECK_INT(tftp_window_ack(&w, 8, 1260), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 8, 1300), TFTP_ACK_DUP);
+	CHECK_INT(w.next, 17);
+
+	tftp_window_init(&w, 1, 0);
+	tftp_window_set_last(&w, 100);
+	tftp_window_sent(&w, 1, 1000);
+	CHECK_INT(tftp_window_ack(&w, 1, 1100), TFTP_ACK_NEW);
+	tftp_window_sent(&w, 1, 1100);
+	CHECK_INT(tftp_window_ack(&w, 1, 5000), TFTP_ACK_DUP);
+	CHECK_INT(w.next, 3);
+}
+
+static void
+test_window_rtt(void)
+{
+	struct tftp_window	 w;
+
+	tftp_window_init(&w, 8, 1);
+	tftp_window_sent(&w, 1, 1000);		/* the OACK */
+	CHECK_INT(tftp_window_ack(&w, 0, 1100), TFTP_ACK_NEW);
+	CHECK_INT(w.rtt, 100);
+	tftp_window_sent(&w, 8, 1200);
+	CHECK_INT(w.probe, 8);
+	/* Block 3 was lost: the first resend needs no wait. */
+	CHECK_INT(tftp_window_ack(&w, 2, 1300), TFTP_ACK_RESEND);
+	CHECK_INT(w.probe, TFTP_NONE);		/* 8 goes again: Karn */
+	tftp_window_sent(&w, 8, 1300);
+	CHECK_INT(w.next, 11);
+	CHECK_INT(w.probe, 10);			/* 9 and 10 are new */
+	/* Within a round trip of it, a partial ACK may be an old one. */
+	CHECK_INT(tftp_window_ack(&w, 4, 1399), TFTP_ACK_NEW);
+	CHECK_INT(w.next, 11);
+	/* A round trip later it can only answer the resend. */
+	CHECK_INT(tftp_window_ack(&w, 6, 1400), TFTP_ACK_RESEND);
+	CHECK_INT(w.first, 7);
+	CHECK_INT(w.next, 7);
+	CHECK_INT(w.hold, 11);
+	CHECK_INT(w.resent, 1400);
+	tftp_window_sent(&w, 8, 1400);
+	/* The same ACK again within a round trip: nothing. */
+	CHECK_INT(tftp_window_ack(&w, 6, 1450), TFTP_ACK_DUP);
+	CHECK_INT(w.next, 15);
+	/* A full window acknowledged: no resend, the probe times it. */
+	CHECK_INT(tftp_window_ack(&w, 14, 1450), TFTP_ACK_NEW);
+	CHECK_INT(w.rtt, 50);
+	tftp_window_sent(&w, 8, 1450);
+	CHECK_INT(w.probe, 22);
+	CHECK_INT(tftp_window_ack(&w, 22, 1600), TFTP_ACK_NEW);
+	CHECK_INT(w.rtt, 50);			/* the shortest one */
+	CHECK_INT(w.probe, TFTP_NONE);
+
+	/*
+	 * A full socket held the resend back: an ACK for a block sent
+	 * before it still counts, and only what it leaves goes again.
+	 */
+	tftp_window_init(&w, 4, 0);
+	tftp_window_sent(&w, 4, 0);
+	CHECK_INT(tftp_window_ack(&w, 1, 10), TFTP_ACK_RESEND);
+	CHECK_INT(w.next, 2);
+	CHECK_INT(tftp_window_ack(&w, 3, 20), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 4);
+	CHECK_INT(w.next, 4);
+	CHECK_INT(tftp_window_room(&w), 4);
+	CHECK_INT(tftp_window_ack(&w, 5, 20), TFTP_ACK_STRAY);
+
+	/* After a timeout, the OACK's ACK may come before the resend. */
+	tftp_window_init(&w, 4, 1);
+	tftp_window_sent(&w, 1, 0);
+	tftp_window_timeout(&w);
+	CHECK_INT(w.next, 0);
+	CHECK_INT(tftp_window_ack(&w, 0, 10), TFTP_ACK_NEW);
+	CHECK_INT(w.first, 1);
+	CHECK_INT(w.next, 1);
+	CHECK_INT(tftp_window_room(&w), 4);
+}
+
+/*
+ * A client that acknowledges every block it gets, 50 us away, with
+ * nothing lost: every ACK but the newest is short of the last
+ * block sent.  Resends stay within one window per round trip, never
+ * one window per ACK.
+ */
+#define EAGER_RING	8192
+#define EAGER_DELAY	50
+
+static void
+test_window_eager(void)
+{
+	struct tftp_window	 w;
+	static uint64_t		 data[EAGER_RING], acks[EAGER_RING];
+	static uint64_t		 dat_t[EAGER_RING], ack_t[EAGER_RING];
+	uint64_t		 last = 2000, sent = 0, now, b, got = 0;
+	uint64_t		 dh = 0, dt = 0, ah = 0, at = 0, wire = 0;
+
+	tftp_window_init(&w, 64, 1);
+	tftp_window_set_last(&w, last);
+	for (now = 1; now < 1000000 && !tftp_window_done(&w); now++) {
+		/* One ACK per wakeup, then whatever the window allows. */
+		if (ah < at && ack_t[ah % EAGER_RING] <= now)
+			(void)tftp_window_ack(&w,
+			    tftp_block_wire(acks[ah++ % EAGER_RING]), now);
+		b = w.next;
+		tftp_window_sent(&w, tftp_window_room(&w), now);
+		/* A block takes 1 us on the wire. */
+		for (; b < w.next && dt - dh < EAGER_RING; b++, sent++) {
+			wire = wire > now ? wire + 1 : now + 1;
+			data[dt % EAGER_RING] = b;
+			dat_t[dt++ % EAGER_RING] = wire + EAGER_DELAY;
+		}
+		while (dh < dt && dat_t[dh % EAGER_RING] <= now) {
+			b = data[dh++ % EAGER_RING];
+			if (b == 0 || b == got + 1) {
+				got = b;
+				acks[at % EAGER_RING] = b;
+				ack_t[at++ % EAGER_RING] = now + EAGER_DELAY;
+			}
+		}
+	}
+	CHECK(tftp_window_done(&w));
+	CHECK(w.rtt >= 2 * EAGER_DELAY);
+	/* Each block at most twice, the OACK once. */
+	CHECK(sent <= 2 * last + 1);
+	printf("eager: %llu blocks sent for %llu\n",
+	    (unsigned long long)sent, (unsigned long long)last);
 }
 
 static void
@@ -955,21 +1141,21 @@ test_window_oack(void)
 	struct tftp_window	 w;
 
 	tftp_window_init(&w, 8, 1);
-	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_STRAY);	/* not sent */
+	CHECK_INT(tftp_window_ack(&w, 0, 0), TFTP_ACK_STRAY);	/* not sent */
 	CHECK_INT(tftp_window_room(&w), 1);	/* the OACK travels alone */
-	tftp_window_sent(&w, 8);
+	tftp_window_sent(&w, 8, 0);
 	CHECK_INT(w.next, 1);
 	CHECK_INT(tftp_window_room(&w), 0);
-	CHECK_INT(tftp_window_ack(&w, 1), TFTP_ACK_STRAY);
+	CHECK_INT(tftp_window_ack(&w, 1, 0), TFTP_ACK_STRAY);
 	/* Unanswered: the OACK goes again. */
 	tftp_window_timeout(&w);
 	CHECK_INT(w.next, 0);
 	CHECK_INT(tftp_window_room(&w), 1);
-	tftp_window_sent(&w, 1);
-	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_NEW);
+	tftp_window_sent(&w, 1, 0);
+	CHECK_INT(tftp_window_ack(&w, 0, 0), TFTP_ACK_NEW);
 	CHECK_INT(w.first, 1);
 	CHECK_INT(tftp_window_room(&w), 8);
-	CHECK_INT(tftp_window_ack(&w, 0), TFTP_ACK_DUP);
+	CHECK_INT(tftp_window_ack(&w, 0, 0), TFTP_ACK_DUP);
 	CHECK(!tftp_window_done(&w));
 }
 
@@ -996,6 +1182,9 @@ main(void)
 	test_netascii();
 	test_netascii_stream();
 	test_window();
+	test_window_rtt();
+	test_window_dup();
+	test_window_eager();
 	test_window_oack();
 	return check_exit();
 }

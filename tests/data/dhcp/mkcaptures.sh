@@ -29,8 +29,8 @@ array() {
 	name=cap_$(basename "$1" .bin | tr -- '-' '_')
 	echo
 	echo "static const uint8_t $name[] = {"
-	od -An -v -w12 -tx1 "$1" | sed -e 's/^ */ /' -e 's/ \([0-9a-f][0-9a-f]\)/ 0x\1,/g' \
-	    -e 's/^ /\t/' -e 's/,$/,/'
+	od -An -v -w12 -tx1 "$1" |
+	    sed -e 's/ \([0-9a-f][0-9a-f]\)/ 0x\1,/g' -e 's/^ /\t/'
 	echo "};"
 }
 
