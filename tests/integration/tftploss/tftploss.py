@@ -34,6 +34,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -188,6 +189,8 @@ def run(ns, tftpd, tftpload, root, work):
 
 
 def main():
+    # meson's timeout sends SIGTERM: clean up the namespace all the same.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     nbtest.require_root()
     nbtest.require_prog("nft", "ip")
     tftpd, tftpload = sys.argv[1:3]
