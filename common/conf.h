@@ -104,6 +104,7 @@ struct type_conf {
 struct tftpd_conf {
 	uint32_t	 blksize_max;		/* 8..65464 */
 	uint32_t	 windowsize_max;	/* 1..65535 */
+	uint32_t	 burst_max;		/* bytes of DATA a window */
 	uint32_t	 max_sessions;
 	uint32_t	 timeout;		/* seconds, 1..255 */
 	uint32_t	 retries;

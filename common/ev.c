@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <systemd/sd-daemon.h>
@@ -49,10 +50,31 @@ static int	 timer_dispatch(sd_event_source *, uint64_t, void *);
 static int	 signal_dispatch(sd_event_source *,
 		    const struct signalfd_siginfo *, void *);
 
+static int	 batch_run(void);
+static void	 batch_clock(void);
+
 /* Protocol timeouts want milliseconds, not sd-event's default 250 ms. */
 #define TIMER_ACCURACY	1000	/* usec */
+#define BATCH_EVENTS	256	/* events handed over per wakeup */
+#define SD_TURNS	16	/* sd-event dispatches before a batch */
 
 static sd_event	*loop;
+
+/*
+ * A daemon whose busy descriptors are many (tftpd's transfers,
+ * httpbootd's connections) keeps them in an epoll set of its own and
+ * the loop blocks there, with sd-event's descriptor a member of the set:
+ * one epoll_wait() a wakeup instead of one for sd-event and one for the
+ * set.  sd-event then runs only when its descriptor is ready or a timer
+ * moved, and the clock it would cache is read here instead.
+ */
+static struct {
+	int		 epfd;
+	ev_batch_cb	 cb;
+	void		*arg;
+	int		 sd_due;	/* sd-event has work or must re-arm */
+	uint64_t	 now;
+} batch = { -1, NULL, NULL, 1, 0 };
 
 void
 ev_init(void)
@@ -149,6 +171,8 @@ ev_timer_arm(struct ev_timer *t, uint64_t usec)
 {
 	sd_event_source_set_time(t->src, ev_now() + usec);
 	sd_event_source_set_enabled(t->src, SD_EVENT_ONESHOT);
+	/* sd-event moves its timerfd only when it prepares a wait. */
+	batch.sd_due = 1;
 }
 
 void
@@ -199,22 +223,101 @@ ev_signal_add(int signo, ev_signal_cb cb, void *arg)
 	}
 }
 
+/* Block in epfd from now on, handing its events to cb. */
+void
+ev_batch(int epfd, ev_batch_cb cb, void *arg)
+{
+	struct epoll_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = &batch;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, sd_event_get_fd(loop), &ev) == -1)
+		fatal("epoll_ctl");
+	batch.epfd = epfd;
+	batch.cb = cb;
+	batch.arg = arg;
+	batch_clock();
+}
+
+static void
+batch_clock(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	batch.now = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * sd-event dispatches one source a turn; a few turns, then the batch
+ * gets its go, and a busy sd-event only shortens the next wait to none.
+ */
+static int
+batch_run(void)
+{
+	struct epoll_event	 ev[BATCH_EVENTS];
+	int			 i, n, r, turns;
+
+	for (;;) {
+		for (turns = 0; batch.sd_due && turns < SD_TURNS; turns++) {
+			batch.sd_due = 0;
+			if ((r = sd_event_run(loop, 0)) < 0) {
+				errno = -r;
+				fatal("sd_event_run");
+			}
+			if (sd_event_get_state(loop) == SD_EVENT_FINISHED) {
+				sd_event_get_exit_code(loop, &r);
+				return r;
+			}
+			if (r > 0)
+				batch.sd_due = 1;
+			batch_clock();
+		}
+		n = epoll_wait(batch.epfd, ev, BATCH_EVENTS,
+		    batch.sd_due ? 0 : -1);
+		if (n == -1) {
+			if (errno != EINTR)
+				fatal("epoll_wait");
+			continue;
+		}
+		batch_clock();
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.ptr != &batch)
+				continue;
+			batch.sd_due = 1;
+			ev[i] = ev[--n];
+			break;
+		}
+		if (n > 0)
+			batch.cb(ev, n, batch.arg);
+	}
+}
+
+/* ev_batch() may be called by a callback: the loop changes over then. */
 int
 ev_run(void)
 {
 	int	 r;
 
-	if ((r = sd_event_loop(loop)) < 0) {
-		errno = -r;
-		fatal("sd_event_loop");
+	while (batch.epfd == -1) {
+		if ((r = sd_event_run(loop, UINT64_MAX)) < 0) {
+			errno = -r;
+			fatal("sd_event_run");
+		}
+		if (sd_event_get_state(loop) == SD_EVENT_FINISHED) {
+			sd_event_get_exit_code(loop, &r);
+			return r;
+		}
 	}
-	return r;
+	return batch_run();
 }
 
 void
 ev_exit(int code)
 {
 	sd_event_exit(loop, code);
+	batch.sd_due = 1;
 }
 
 uint64_t
@@ -222,6 +325,8 @@ ev_now(void)
 {
 	uint64_t	 now;
 
+	if (batch.epfd != -1)
+		return batch.now;
 	if (sd_event_now(loop, CLOCK_MONOTONIC, &now) < 0) {
 		struct timespec	 ts;
 

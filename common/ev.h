@@ -32,6 +32,7 @@ struct ev_timer;
 typedef void	(*ev_io_cb)(int, uint32_t, void *);
 typedef void	(*ev_timer_cb)(void *);
 typedef void	(*ev_signal_cb)(int, void *);
+typedef void	(*ev_batch_cb)(const struct epoll_event *, int, void *);
 
 #define EV_READ		EPOLLIN
 #define EV_WRITE	EPOLLOUT
@@ -45,6 +46,7 @@ void		 ev_timer_arm(struct ev_timer *, uint64_t);
 void		 ev_timer_disarm(struct ev_timer *);
 void		 ev_timer_del(struct ev_timer *);
 void		 ev_signal_add(int, ev_signal_cb, void *);
+void		 ev_batch(int, ev_batch_cb, void *);
 int		 ev_run(void);
 void		 ev_exit(int);
 uint64_t	 ev_now(void);

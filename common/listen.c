@@ -28,6 +28,8 @@
 #include "ev.h"
 #include "log.h"
 
+#define LISTEN_RCVBUF	(4 * 1024 * 1024)	/* bytes, see below */
+
 static int	 listen_one(const struct daemon_def *,
 		    const struct listen_conf *, struct listener **, size_t *);
 static int	 listener_add(struct listener **, size_t *,
@@ -146,14 +148,24 @@ listen_socket(const struct daemon_def *def, int socktype, const char *ifname,
 	return -1;
 }
 
-/* Datagram servers answer from the address a request came to. */
+/*
+ * Datagram servers answer from the address a request came to.  A boot
+ * storm sends a request from every machine within milliseconds, more
+ * than the default 208 KiB receive buffer holds: each dropped request
+ * costs its client a timeout of seconds.  The root parent may exceed
+ * net.core.rmem_max; memory is charged only for datagrams queued.
+ */
 static void
 listener_sockopts(int fd, int af, int socktype)
 {
-	int	 on = 1;
+	int	 on = 1, size = LISTEN_RCVBUF;
 
 	if (socktype != SOCK_DGRAM)
 		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+	    sizeof(size)) == -1 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    &size, sizeof(size)) == -1)
+		log_warn("setsockopt SO_RCVBUF");
 	if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on,
 	    sizeof(on)) == -1)
 		fatal("setsockopt IP_PKTINFO");

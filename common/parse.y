@@ -61,7 +61,7 @@
 enum knob {
 	K_ROOT, K_USER, K_CHROOT, K_BLKSIZE, K_WINDOWSIZE, K_SESSIONS,
 	K_CONNECTIONS, K_PERCLIENT, K_TIMEOUT, K_THEADER, K_TIDLE, K_TSEND,
-	K_RETRIES, K_CACHECONTROL, K_RATELIMIT
+	K_RETRIES, K_CACHECONTROL, K_RATELIMIT, K_BURST
 };
 
 /* The lines of a menu entry, each given at most once. */
@@ -195,7 +195,7 @@ static uint32_t			 entry_seen;
 	int		 line;
 }
 
-%token	<line>	APPEND ARCH BLKSIZE BOOTFILE CACHE_CONTROL CHROOT CONNECTIONS
+%token	<line>	APPEND ARCH BLKSIZE BOOTFILE BURST CACHE_CONTROL CHROOT CONNECTIONS
 %token	<line>	DELAY DHCPD_PROXY ENTRY FILES_FIRST FORMAT HEADER HTTP_SERVER
 %token	<line>	HTTPBOOTD IDLE INITRD INTERFACE KERNEL LISTEN LOCAL MAC MATCH
 %token	<line>	MAX MENU ON PER_CLIENT PORT PROMPT PXE RATELIMIT RETRIES ROOT
@@ -291,6 +291,12 @@ dstmt		: LISTEN ON STRING optport {
 			if (knob($1, "windowsize max", B_TFTPD, K_WINDOWSIZE))
 				num(&$3, "windowsize max", 1, 65535,
 				    &dc->tftpd.windowsize_max);
+			free($3.s);
+		}
+		| BURST MAX NUMBER {
+			if (knob($1, "burst max", B_TFTPD, K_BURST))
+				num(&$3, "burst max", 1024, 64 * 1024 * 1024,
+				    &dc->tftpd.burst_max);
 			free($3.s);
 		}
 		| MAX SESSIONS NUMBER {
@@ -526,6 +532,7 @@ static const struct keyword keywords[] = {
 	{ "arch",		ARCH },
 	{ "blksize",		BLKSIZE },
 	{ "bootfile",		BOOTFILE },
+	{ "burst",		BURST },
 	{ "cache-control",	CACHE_CONTROL },
 	{ "chroot",		CHROOT },
 	{ "connections",	CONNECTIONS },

@@ -60,13 +60,6 @@
 #define NAME_LOG	200	/* bytes of a client's name in the log */
 #define VIS_FLAGS	(VIS_OCTAL | VIS_WHITE | VIS_DQ)
 
-/*
- * One window's DATA must fit a client's receive buffer, or the burst
- * overruns it: Linux gives a UDP socket 208 KiB by default, and a
- * datagram costs its payload and some overhead.
- */
-#define WINDOW_BYTES_MAX	(128 * 1024)
-
 struct request {
 	struct listener		*l;
 	struct udp_meta		 m;
@@ -312,7 +305,7 @@ request_limits(const struct request *r, struct tftp_limits *lim)
 	lim->blksize_max = t->blksize_max;
 	lim->blksize_mtu = tftp_blksize_for_mtu(r->mtu, r->m.peer.ss_family);
 	lim->windowsize_max = t->windowsize_max;
-	lim->window_bytes_max = WINDOW_BYTES_MAX;
+	lim->window_bytes_max = t->burst_max;
 	lim->timeout_ok = 1;
 }
 

@@ -66,7 +66,6 @@
 #define XFER_GSO_BYTES	65000		/* payload of one UDP datagram */
 #define XFER_BACKOFF	6		/* the interval grows to 64 times */
 #define XFER_RXBUF	(TFTP_HDRLEN + TFTP_ERRMSG_MAX)
-#define XFER_EVENTS	256		/* sockets served per wakeup */
 
 struct xfer {
 	RB_ENTRY(xfer)		 entry;		/* by client address */
@@ -122,7 +121,7 @@ static int	 xfer_read(struct xfer *, unsigned int, size_t);
 static int	 xfer_send_netascii(struct xfer *);
 static int	 netascii_fill(struct xfer *);
 static ssize_t	 src_pread(struct xfer *, uint8_t *, size_t, uint64_t);
-static void	 xfer_dispatch(int, uint32_t, void *);
+static void	 xfer_batch(const struct epoll_event *, int, void *);
 static int	 xfer_poll(struct xfer *, uint32_t);
 static void	 xfer_io(struct xfer *, uint32_t);
 static int	 xfer_recv(struct xfer *);
@@ -148,11 +147,9 @@ static struct iovec	 riov[XFER_BATCH];	/* one per block read */
 RB_GENERATE_STATIC(xfer_tree, xfer, entry, xfer_cmp);
 
 /*
- * The transfers' sockets sit in an epoll set of their own, which the
- * event loop sees as one descriptor.  The loop dispatches one event per
- * turn and asks the kernel anew each time, which costs in proportion
- * to the number of busy sockets; here one epoll_wait() serves up to
- * XFER_EVENTS transfers.
+ * The transfers' sockets sit in an epoll set of their own, and the event
+ * loop blocks there (ev_batch): a lockstep transfer costs one
+ * epoll_wait() a block, and under load one serves many transfers.
  */
 void
 xfer_init(void)
@@ -161,21 +158,14 @@ xfer_init(void)
 		fatal("%s", __func__);
 	if ((xfer_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
-	if (ev_io_add(xfer_epfd, EV_READ, xfer_dispatch, NULL) == NULL)
-		fatal("ev_io_add");
+	ev_batch(xfer_epfd, xfer_batch, NULL);
 }
 
 static void
-xfer_dispatch(int fd, uint32_t events, void *arg)
+xfer_batch(const struct epoll_event *ev, int n, void *arg)
 {
-	struct epoll_event	 ev[XFER_EVENTS];
-	int			 i, n;
+	int	 i;
 
-	if ((n = epoll_wait(xfer_epfd, ev, XFER_EVENTS, 0)) == -1) {
-		if (errno != EINTR)
-			fatal("epoll_wait");
-		return;
-	}
 	/* A transfer ends only in its own turn: the others stay valid. */
 	for (i = 0; i < n; i++)
 		xfer_io(ev[i].data.ptr, ev[i].events);

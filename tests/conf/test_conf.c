@@ -97,6 +97,7 @@ test_defaults(void)
 	CHECK_STR(t->user, "_tftpd");
 	CHECK_INT(t->tftpd.blksize_max, 65464);
 	CHECK_INT(t->tftpd.windowsize_max, 64);
+	CHECK_INT(t->tftpd.burst_max, 131072);
 	CHECK_INT(t->tftpd.max_sessions, 10000);
 	CHECK_INT(t->tftpd.timeout, 1);
 	CHECK_INT(t->tftpd.retries, 5);
@@ -253,6 +254,7 @@ test_all_keywords(const char *dir)
 	CHECK_INT(t->scripts[1].files_first, 1);
 	CHECK_INT(t->tftpd.blksize_max, 8);
 	CHECK_INT(t->tftpd.windowsize_max, 65535);
+	CHECK_INT(t->tftpd.burst_max, 67108864);
 	CHECK_INT(t->tftpd.max_sessions, 100000);
 	CHECK_INT(t->tftpd.timeout, 255);
 	CHECK_INT(t->tftpd.retries, 100);
