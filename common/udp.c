@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "log.h"
 #include "udp.h"
 
 union pktinfo_cmsg {
@@ -124,4 +125,25 @@ udp_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
 		}
 	}
 	return sendmsg(fd, &msg, 0);
+}
+
+void
+udp_drain(int fd, uint8_t *buf, size_t bufsz, int burst, udp_datagram_cb cb,
+    void *arg)
+{
+	struct udp_meta	 m;
+	ssize_t		 n;
+	int		 i;
+
+	for (i = 0; i < burst; i++) {
+		if ((n = udp_recv(fd, buf, bufsz, &m)) == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return;
+			if (errno != EMSGSIZE)
+				log_warn("recvmsg");
+			continue;
+		}
+		cb(arg, buf, n, &m);
+	}
 }

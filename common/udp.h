@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <stdint.h>
+
 #include "addr.h"
 
 /* Where a datagram came from, and where to: the address and interface. */
@@ -36,6 +38,17 @@ struct udp_meta {
  * is none, EMSGSIZE when it did not fit and was dropped).
  */
 ssize_t	 udp_recv(int, void *, size_t, struct udp_meta *);
+
+typedef void	(*udp_datagram_cb)(void *, const uint8_t *, size_t,
+		    const struct udp_meta *);
+
+/*
+ * Hands the datagrams waiting on a socket to cb one by one, read into
+ * buf, at most burst of them so that one busy socket does not starve
+ * the rest of the event loop (it is level-triggered: the rest comes on
+ * the next turn).
+ */
+void	 udp_drain(int, uint8_t *, size_t, int, udp_datagram_cb, void *);
 
 /*
  * Sends from the given local address and interface (either may be unset),

@@ -57,7 +57,7 @@ struct pending {
 
 static int	 listener_role(const struct listener *);
 static void	 proxy_read(int, uint32_t, void *);
-static void	 proxy_handle(struct listener *, size_t,
+static void	 proxy_handle(void *, const uint8_t *, size_t,
 		    const struct udp_meta *);
 static void	 answer_send(int, const struct answer *);
 static void	 pending_add(int, const struct answer *);
@@ -131,34 +131,21 @@ listener_role(const struct listener *l)
 static void
 proxy_read(int fd, uint32_t events, void *arg)
 {
-	struct listener	*l = arg;
-	struct udp_meta	 meta;
-	ssize_t		 n;
-	int		 i;
-
-	for (i = 0; i < REQ_BURST; i++) {
-		if ((n = udp_recv(fd, reqbuf, sizeof(reqbuf), &meta)) == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == EINTR)
-				return;
-			if (errno != EMSGSIZE)
-				log_warn("recvmsg");
-			continue;
-		}
-		proxy_handle(l, n, &meta);
-	}
+	udp_drain(fd, reqbuf, sizeof(reqbuf), REQ_BURST, proxy_handle, arg);
 }
 
 static void
-proxy_handle(struct listener *l, size_t len, const struct udp_meta *meta)
+proxy_handle(void *arg, const uint8_t *buf, size_t len,
+    const struct udp_meta *meta)
 {
+	struct listener		*l = arg;
 	struct answer_in	 in;
 	int			 r;
 
 	memset(&in, 0, sizeof(in));
 	in.conf = env->conf;
 	in.dc = env->dc;
-	in.buf = reqbuf;
+	in.buf = buf;
 	in.len = len;
 	in.meta = meta;
 	in.port = l->info.port_role;

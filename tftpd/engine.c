@@ -81,7 +81,7 @@ struct refusal {
 
 static void	 raise_nofile(void);
 static void	 request_read(int, uint32_t, void *);
-static void	 request_handle(struct listener *, const uint8_t *, size_t,
+static void	 request_handle(void *, const uint8_t *, size_t,
 		    const struct udp_meta *);
 static int	 request_check(struct request *, const uint8_t *, size_t,
 		    struct refusal *);
@@ -163,27 +163,14 @@ raise_nofile(void)
 static void
 request_read(int fd, uint32_t events, void *arg)
 {
-	struct listener	*l = arg;
-	struct udp_meta	 m;
-	ssize_t		 n;
-	int		 i;
-
-	for (i = 0; i < REQ_BURST; i++) {
-		if ((n = udp_recv(fd, reqbuf, sizeof(reqbuf), &m)) == -1) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			if (errno != EMSGSIZE)
-				log_warn("recv");
-			continue;
-		}
-		request_handle(l, reqbuf, n, &m);
-	}
+	udp_drain(fd, reqbuf, sizeof(reqbuf), REQ_BURST, request_handle, arg);
 }
 
 static void
-request_handle(struct listener *l, const uint8_t *buf, size_t len,
+request_handle(void *arg, const uint8_t *buf, size_t len,
     const struct udp_meta *m)
 {
+	struct listener	*l = arg;
 	struct request	 r;
 	struct refusal	 why;
 
