@@ -84,6 +84,7 @@ engine_main(const struct daemon_def *def, int debug, int verbose)
 	if ((e->ipc_ev = ev_io_add(ENGINE_IPC_FD, EV_READ,
 	    engine_dispatch_parent, e)) == NULL)
 		fatal("ev_io_add");
+	log_hold();
 	ev_run();
 	exit(0);
 }

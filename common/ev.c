@@ -57,6 +57,7 @@ static void	 batch_clock(void);
 #define TIMER_ACCURACY	1000	/* usec */
 #define BATCH_EVENTS	256	/* events handed over per wakeup */
 #define SD_TURNS	16	/* sd-event dispatches before a batch */
+#define LOG_DELAY	100000	/* usec a held log line may wait, busy */
 
 static sd_event	*loop;
 
@@ -74,7 +75,8 @@ static struct {
 	void		*arg;
 	int		 sd_due;	/* sd-event has work or must re-arm */
 	uint64_t	 now;
-} batch = { -1, NULL, NULL, 1, 0 };
+	uint64_t	 flushed;	/* held log lines last written */
+} batch = { -1, NULL, NULL, 1, 0, 0 };
 
 void
 ev_init(void)
@@ -274,6 +276,10 @@ batch_run(void)
 				batch.sd_due = 1;
 			batch_clock();
 		}
+		if (!batch.sd_due || batch.now - batch.flushed > LOG_DELAY) {
+			log_flush();
+			batch.flushed = batch.now;
+		}
 		n = epoll_wait(batch.epfd, ev, BATCH_EVENTS,
 		    batch.sd_due ? 0 : -1);
 		if (n == -1) {
@@ -301,6 +307,7 @@ ev_run(void)
 	int	 r;
 
 	while (batch.epfd == -1) {
+		log_flush();
 		if ((r = sd_event_run(loop, UINT64_MAX)) < 0) {
 			errno = -r;
 			fatal("sd_event_run");

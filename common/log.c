@@ -28,11 +28,18 @@
 #include "log.h"
 
 static int		 journal_stream_is_stderr(void);
+static void		 log_out(const char *, size_t);
+
+#define LOG_LINE	1100	/* a message, its prefixes and newline */
+#define LOG_HELD	(64 * 1024)
 
 static int		 log_to_stderr = 1;	/* until log_init(): -n, errors */
 static int		 log_to_journal;	/* stderr with <N> prefixes */
 static int		 verbose;
 static const char	*log_procname;
+static int		 log_holding;
+static char		 held[LOG_HELD];
+static size_t		 nheld;
 
 void
 log_init(int debug, int facility)
@@ -94,28 +101,69 @@ logit(int pri, const char *fmt, ...)
 void
 vlog(int pri, const char *fmt, va_list ap)
 {
-	char		 msg[1024];
-	int		 saved_errno = errno;
+	char		 msg[1024], line[LOG_LINE], pfx[8] = "";
+	int		 saved_errno = errno, n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_to_stderr) {
-		if (log_procname != NULL)
-			fprintf(stderr, "%s: %s\n", log_procname, msg);
-		else
-			fprintf(stderr, "%s\n", msg);
-		fflush(stderr);
-	} else if (log_to_journal) {
-		if (log_procname != NULL)
-			fprintf(stderr, "<%d>%s: %s\n", LOG_PRI(pri),
-			    log_procname, msg);
-		else
-			fprintf(stderr, "<%d>%s\n", LOG_PRI(pri), msg);
-		fflush(stderr);
+	if (log_to_stderr || log_to_journal) {
+		if (log_to_journal)
+			snprintf(pfx, sizeof(pfx), "<%d>", LOG_PRI(pri));
+		n = snprintf(line, sizeof(line), "%s%s%s%s\n", pfx,
+		    log_procname != NULL ? log_procname : "",
+		    log_procname != NULL ? ": " : "", msg);
+		if (n < 0)
+			n = 0;
+		if ((size_t)n >= sizeof(line)) {
+			n = sizeof(line) - 1;
+			line[n - 1] = '\n';
+		}
+		log_out(line, n);
 	} else if (log_procname != NULL)
 		syslog(pri, "%s: %s", log_procname, msg);
 	else
 		syslog(pri, "%s", msg);
 	errno = saved_errno;
+}
+
+/*
+ * A busy engine logs a line per request; held lines leave in one write
+ * per turn of the event loop (ev.c flushes before it waits), which the
+ * journal's stream reader takes line by line all the same.
+ */
+void
+log_hold(void)
+{
+	if (!log_holding)
+		atexit(log_flush);
+	log_holding = 1;
+}
+
+void
+log_flush(void)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < nheld) {
+		if ((n = write(STDERR_FILENO, held + off, nheld - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;		/* nowhere to say so */
+		}
+		off += n;
+	}
+	nheld = 0;
+}
+
+static void
+log_out(const char *line, size_t len)
+{
+	if (nheld + len > sizeof(held))
+		log_flush();
+	memcpy(held + nheld, line, len);
+	nheld += len;
+	if (!log_holding)
+		log_flush();
 }
 
 void

@@ -30,6 +30,8 @@
  * opened at once so that it survives a chroot, when it does not.
  */
 void		 log_init(int, int);
+void		 log_hold(void);
+void		 log_flush(void);
 void		 log_procinit(const char *);
 void		 log_setverbose(int);
 int		 log_getverbose(void);

@@ -61,6 +61,7 @@ static int	 conn_end(struct conn *);
 static int	 conn_linger(struct conn *);
 static void	 xfer_release(struct xfer *);
 static void	 conn_log(struct conn *);
+static int	 log_plain(const uint8_t *, size_t);
 
 void
 conn_event(struct conn *c, uint32_t ev)
@@ -197,7 +198,8 @@ conn_send(struct conn *c)
 	for (;;) {
 		if (!(c->flags & C_WRITABLE))
 			return RUN_WAIT;
-		if (x->hdroff < x->hdrlen || x->bodyoff < x->bodylen)
+		if (x->hdroff < x->hdrlen || x->bodyoff < x->bodylen ||
+		    (x->fleft > 0 && x->fe->data != NULL))
 			r = send_buffers(c, x);
 		else if (x->fleft > 0) {
 			if (turn >= SEND_TURN) {
@@ -214,25 +216,31 @@ conn_send(struct conn *c)
 	}
 }
 
-/* The header and a rendered body; MSG_MORE joins the header to a file. */
+/*
+ * The header with a rendered body or a file held in memory, in one
+ * write; MSG_MORE joins the header to a file sent from its descriptor.
+ */
 static int
 send_buffers(struct conn *c, struct xfer *x)
 {
-	struct iovec	 iov[2];
+	struct iovec	 iov[3];
 	struct msghdr	 msg;
-	size_t		 h, want;
+	size_t		 h, b, want;
 	ssize_t		 n;
+	int		 held = x->fleft > 0 && x->fe->data != NULL;
 
 	iov[0].iov_base = x->hdr + x->hdroff;
 	iov[0].iov_len = x->hdrlen - x->hdroff;
 	iov[1].iov_base = x->body + x->bodyoff;
 	iov[1].iov_len = x->bodylen - x->bodyoff;
+	iov[2].iov_base = held ? (char *)x->fe->data + x->foff : NULL;
+	iov[2].iov_len = held ? x->fleft : 0;
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = iov;
-	msg.msg_iovlen = 2;
-	want = iov[0].iov_len + iov[1].iov_len;
+	msg.msg_iovlen = 3;
+	want = iov[0].iov_len + iov[1].iov_len + iov[2].iov_len;
 	if ((n = sendmsg(c->fd, &msg, MSG_NOSIGNAL |
-	    (x->fleft > 0 ? MSG_MORE : 0))) == -1) {
+	    (x->fleft > 0 && !held ? MSG_MORE : 0))) == -1) {
 		if (errno == EINTR)
 			return 0;
 		if (errno == EAGAIN) {
@@ -245,23 +253,31 @@ send_buffers(struct conn *c, struct xfer *x)
 	if ((size_t)n < want)
 		c->flags &= ~C_WRITABLE;
 	h = (size_t)n < iov[0].iov_len ? (size_t)n : iov[0].iov_len;
+	n -= h;
+	b = (size_t)n < iov[1].iov_len ? (size_t)n : iov[1].iov_len;
+	n -= b;
 	x->hdroff += h;
-	x->bodyoff += n - h;
-	x->sent += n - h;
+	x->bodyoff += b;
+	x->foff += n;
+	x->fleft -= n;
+	x->sent += b + n;
 	conn_timer_set(c, T_SEND);
 	return 0;
 }
 
 /*
- * sendfile until the socket is full: a short count is no proof of that
- * here, since a file cut short by someone also returns less.
+ * sendfile the rest of the turn, until the socket is full: a short
+ * count is no proof of that here, since a file cut short by someone
+ * also returns less.
  */
 static int
 send_file(struct conn *c, struct xfer *x, size_t *turn)
 {
-	size_t	 want = x->fleft < SEND_TURN ? x->fleft : SEND_TURN;
+	size_t	 want = SEND_TURN - *turn;
 	ssize_t	 n;
 
+	if (want > x->fleft)
+		want = x->fleft;
 	if ((n = sendfile(c->fd, x->fe->fd, &x->foff, want)) == -1) {
 		if (errno == EINTR)
 			return 0;
@@ -428,7 +444,10 @@ conn_client(const struct conn *c, char *buf, size_t len)
 	return addr_ntop(&c->client->addr, buf, len);
 }
 
-/* The access log: one line per response, sent in full or not. */
+/*
+ * The access log: one line per response, sent in full or not.  A
+ * target that stravis() would leave as it is goes in without a copy.
+ */
 static void
 conn_log(struct conn *c)
 {
@@ -437,22 +456,41 @@ conn_log(struct conn *c)
 	char		 ab[NB_ADDRSTRLEN], target[HTTP_TARGETMAX + 1];
 	char		*vis = NULL;
 	const char	*method = "-", *path = "-";
-	int		 mlen = 1;
+	int		 mlen = 1, plen = 1;
 
 	x->logged = 1;
 	if (x->req.mname.len > 0) {	/* it may start at offset 0 */
 		method = (const char *)x->in + x->req.mname.off;
 		mlen = x->req.mname.len;
 	}
-	if (HTTP_SPAN_SET(s) && s.len < sizeof(target)) {
+	if (HTTP_SPAN_SET(s) && log_plain(x->in + s.off, s.len)) {
+		path = (const char *)x->in + s.off;
+		plen = s.len;
+	} else if (HTTP_SPAN_SET(s) && s.len < sizeof(target)) {
 		memcpy(target, x->in + s.off, s.len);
 		target[s.len] = '\0';
-		if (stravis(&vis, target, VIS_SAFE | VIS_OCTAL | VIS_DQ) != -1)
+		if (stravis(&vis, target, VIS_SAFE | VIS_OCTAL | VIS_DQ) != -1) {
 			path = vis;
+			plen = strlen(vis);
+		}
 	}
-	log_info("request client=%s method=%.*s path=\"%s\" status=%d "
+	log_info("request client=%s method=%.*s path=\"%.*s\" status=%d "
 	    "bytes=%llu ms=%llu", conn_client(c, ab, sizeof(ab)), mlen,
-	    method, path, x->status, (unsigned long long)x->sent,
+	    method, plen, path, x->status, (unsigned long long)x->sent,
 	    (unsigned long long)(ev_now() - x->start) / 1000);
 	free(vis);
+}
+
+/* Printable ASCII but for the quote and backslash that vis escapes. */
+static int
+log_plain(const uint8_t *p, size_t len)
+{
+	size_t	 i;
+
+	if (len > HTTP_TARGETMAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
+			return 0;
+	return 1;
 }

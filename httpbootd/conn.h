@@ -135,7 +135,6 @@ TAILQ_HEAD(xfer_list, xfer);
 struct server {
 	struct engine_env	*env;
 	int			 epfd;		/* all our sockets */
-	struct ev_io		*epev;
 	struct ev_timer		*tick;
 	int			 tick_armed;
 	int			 wakefd;	/* see engine_wake() */
@@ -147,21 +146,29 @@ struct server {
 	struct client_tree	 clients;
 	uint32_t		 nconns;	/* being served */
 	uint32_t		 nrefused;	/* lingering after a 503 */
-	uint32_t		 conn_cap;	/* what descriptors allow */
+	uint32_t		 fd_budget;	/* see fd_limit_raise() */
+	uint32_t		 conn_cap;
 	uint32_t		 refuse_cap;
 	int			 paused;	/* not accepting */
 	int			 starved;	/* accept lacked something */
 	int			 fcached;	/* open files are cached */
+	int			 fileless;	/* a file found no descriptor */
 };
 
 extern struct server	 srv;
 
 #define LINGER_SECS	2	/* for a client to read our last bytes */
 #define RETRY_AFTER	5	/* seconds, in a 503 */
-#define SEND_TURN	(1024 * 1024)	/* bytes, before others' turn */
+/*
+ * Bytes a connection sends from its file before others get their turn.
+ * One sendfile() each: on loopback, 256 KiB calls cost less CPU per
+ * byte than 1 MiB ones and feed a single client faster.
+ */
+#define SEND_TURN	(256 * 1024)
 
 /* engine.c */
 uint64_t	 engine_timeout(enum conn_timer);
+int		 engine_fd_room(void);
 void		 conn_timer_set(struct conn *, enum conn_timer);
 void		 engine_wake(void);
 void		 conn_post(struct conn *);

@@ -18,10 +18,10 @@
  * httpbootd: the engine.  Chrooted, unprivileged, capability-less; the only
  * process that reads the network.
  *
- * Listeners and connections share one epoll instance of our own, which
- * is a single source of the event loop: one wakeup then serves every
- * ready connection, and a connection costs no event source of its own,
- * only its struct conn.  Connections are registered edge-triggered
+ * Listeners and connections share one epoll instance of our own, in
+ * which the event loop blocks (ev_batch): one epoll_wait() then serves
+ * every ready connection, and a connection costs no event source of its
+ * own, only its struct conn.  Connections are registered edge-triggered
  * once, for reading and writing, and never modified: conn.c keeps what
  * the edges said.  Here: accepting, the connection limits, the
  * timeout tick and the pool of request buffers.
@@ -57,23 +57,23 @@
 #define __unused	__attribute__((__unused__))
 #endif
 
-#define EP_BATCH	64	/* events per epoll_wait */
 #define ACCEPT_BATCH	64	/* accepts per listener event */
 #define TICK_USEC	250000	/* timeouts are checked this often */
 #define POOL_MAX	64	/* spare xfers kept */
 #define NOTSENT_LOWAT	(256 * 1024)
 #define MAX_REFUSED	1024	/* lingering 503s, at most */
-#define FD_RESERVE	(64 + FCACHE_SIZE)	/* not for connections */
+#define FD_RESERVE	64	/* the engine's own descriptors */
 #define XFER_MAPLEN	((sizeof(struct xfer) + 4095) & ~(size_t)4095)
 #define EP_WAKE		UINT64_MAX	/* epoll data of wakefd */
 
 struct server	 srv;
 
 static void	 fd_limit_raise(const struct httpbootd_conf *);
+static int	 serve_room(void);
 static void	 listeners_add(void);
 static void	 wake_add(void);
 static void	 listeners_pause(int);
-static void	 engine_poll(int, uint32_t, void *);
+static void	 engine_batch(const struct epoll_event *, int, void *);
 static void	 engine_accept(size_t);
 static void	 engine_admit(int, const struct sockaddr_storage *, size_t);
 static void	 engine_refuse(int, const struct nb_addr *, size_t,
@@ -105,9 +105,7 @@ httpbootd_engine_start(struct engine_env *env)
 		fatal("epoll_create1");
 	listeners_add();
 	wake_add();
-	if ((srv.epev = ev_io_add(srv.epfd, EV_READ, engine_poll,
-	    NULL)) == NULL)
-		fatal("ev_io_add");
+	ev_batch(srv.epfd, engine_batch, NULL);
 	if ((srv.tick = ev_timer_new(engine_tick, NULL)) == NULL)
 		fatal("ev_timer_new");
 	log_info("serving: max connections %u, per client %u, timeouts "
@@ -133,15 +131,19 @@ httpbootd_engine_reload(struct engine_env *env, struct netboot_conf *conf)
 
 /*
  * A connection takes a socket and, while it sends, a file: raise the
- * soft limit to the hard one, which needs no privilege.  Under a low
- * limit, fewer connections are served, so that each served one can
- * still open its file and some are left to tell others 503.
+ * soft limit to the hard one, which needs no privilege.  Past our own
+ * FD_RESERVE the descriptors are shared out: an eighth (MAX_REFUSED at
+ * most) for refused connections, which linger after their 503; a
+ * quarter, and at least the file cache, for files alone; connections
+ * take the rest, and files what connections leave of it.  Clients
+ * mostly fetch the same few files, which the cache shares, so that a
+ * connection costs about one descriptor, idle or not.
  */
 static void
 fd_limit_raise(const struct httpbootd_conf *h)
 {
 	struct rlimit	 rl;
-	rlim_t		 spare;
+	rlim_t		 budget, files;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		fatal("getrlimit");
@@ -152,13 +154,36 @@ fd_limit_raise(const struct httpbootd_conf *h)
 			getrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
-	spare = rl.rlim_cur > FD_RESERVE ? rl.rlim_cur - FD_RESERVE : 0;
-	srv.conn_cap = spare * 2 / 5 < UINT32_MAX ? spare * 2 / 5 : UINT32_MAX;
-	srv.refuse_cap = spare / 5 < MAX_REFUSED ? spare / 5 : MAX_REFUSED;
+	budget = rl.rlim_cur > FD_RESERVE ? rl.rlim_cur - FD_RESERVE : 0;
+	if (budget > UINT32_MAX)
+		budget = UINT32_MAX;
+	srv.fd_budget = budget;
+	srv.refuse_cap = budget / 8 < MAX_REFUSED ? budget / 8 : MAX_REFUSED;
+	files = budget / 4 > FCACHE_SIZE ? budget / 4 : FCACHE_SIZE;
+	if (files > budget - srv.refuse_cap)
+		files = budget - srv.refuse_cap;
+	srv.conn_cap = budget - srv.refuse_cap - files;
 	if (srv.conn_cap < h->max_connections)
 		log_warnx("descriptor limit %llu allows %u connections, not "
 		    "max connections %u", (unsigned long long)rl.rlim_cur,
 		    srv.conn_cap, h->max_connections);
+}
+
+/*
+ * Whether a served connection may take one more descriptor, for its
+ * socket or a file: refused connections always keep their share.
+ */
+int
+engine_fd_room(void)
+{
+	return srv.nconns + fcache_nopen() + srv.refuse_cap < srv.fd_budget;
+}
+
+static int
+serve_room(void)
+{
+	return srv.nconns < srv.env->dc->httpbootd.max_connections &&
+	    srv.nconns < srv.conn_cap && engine_fd_room();
 }
 
 /* epoll data: a listener's index, or a struct conn pointer. */
@@ -250,16 +275,10 @@ listeners_pause(int pause)
  * other connections, which may close them: it comes after the batch.
  */
 static void
-engine_poll(int fd, uint32_t events, void *arg)
+engine_batch(const struct epoll_event *ev, int n, void *arg)
 {
-	struct epoll_event	 ev[EP_BATCH];
-	int			 i, n, woken = 0;
+	int	 i, woken = 0;
 
-	if ((n = epoll_wait(srv.epfd, ev, EP_BATCH, 0)) == -1) {
-		if (errno != EINTR)
-			fatal("epoll_wait");
-		return;
-	}
 	for (i = 0; i < n; i++) {
 		if (ev[i].data.u64 == EP_WAKE)
 			woken = 1;
@@ -320,8 +339,9 @@ engine_admit(int fd, const struct sockaddr_storage *ss, size_t li)
 	int				 on = 1, lowat = NOTSENT_LOWAT;
 
 	addr_from_sa((const struct sockaddr *)ss, &a);
-	if (srv.nconns >= h->max_connections || srv.nconns >= srv.conn_cap) {
-		engine_refuse(fd, &a, li, "too many connections");
+	if (!serve_room()) {
+		engine_refuse(fd, &a, li, srv.nconns >= h->max_connections ?
+		    "too many connections" : "descriptor limit");
 		return;
 	}
 	if ((cl = client_get(&a)) == NULL) {
@@ -386,8 +406,7 @@ engine_refuse(int fd, const struct nb_addr *a, size_t li, const char *why)
 	srv.nrefused++;
  done:
 	/* Everyone is refused: let the backlog hold the rest meanwhile. */
-	if (srv.nrefused >= srv.refuse_cap && (srv.nconns >= srv.conn_cap ||
-	    srv.nconns >= srv.env->dc->httpbootd.max_connections))
+	if (srv.nrefused >= srv.refuse_cap && !serve_room())
 		listeners_pause(1);
 }
 

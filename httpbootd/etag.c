@@ -55,6 +55,7 @@
 
 #include "conn.h"
 #include "etag.h"
+#include "fcache.h"
 #include "log.h"
 
 #define ETAG_SETS	64
@@ -84,7 +85,7 @@ struct etag_entry {
 struct etag_job {
 	TAILQ_ENTRY(etag_job)	 link;
 	struct etag_key		 key;
-	int			 fd;
+	struct fc_entry		*fe;		/* held: its descriptor */
 	off_t			 off;
 	struct hash128		 h;
 	struct xfer_list	 waiters;
@@ -105,7 +106,7 @@ static void	 tag_format(struct hash128 *, char *);
 static int	 hash_range(int, struct hash128 *, off_t *, off_t, size_t);
 static int	 hash_now(int, const struct etag_key *, char *);
 static struct etag_job *job_find(const struct etag_key *);
-static struct etag_job *job_new(int, const struct etag_key *);
+static struct etag_job *job_new(struct fc_entry *, const struct etag_key *);
 static void	 job_finish(struct etag_job *, int);
 
 static struct etag_entry cache[ETAG_SETS][ETAG_WAYS];
@@ -347,21 +348,21 @@ hash_now(int fd, const struct etag_key *k, char *tag)
 }
 
 int
-etag_get(int fd, const struct stat *st, char *tag, struct xfer *x)
+etag_get(struct fc_entry *fe, char *tag, struct xfer *x)
 {
 	struct etag_key	 k;
 	struct etag_job	*j;
 	const char	*t;
 
-	key_from_stat(&k, st);
+	key_from_stat(&k, &fe->st);
 	if ((t = cache_find(&k)) != NULL) {
 		strlcpy(tag, t, ETAG_STRLEN);
 		return ETAG_READY;
 	}
 	if ((j = job_find(&k)) == NULL) {
-		if (st->st_size <= ETAG_SYNC_MAX)
-			return hash_now(fd, &k, tag);
-		if ((j = job_new(fd, &k)) == NULL)
+		if (fe->st.st_size <= ETAG_SYNC_MAX)
+			return hash_now(fe->fd, &k, tag);
+		if ((j = job_new(fe, &k)) == NULL)
 			return ETAG_NONE;
 	}
 	x->job = j;
@@ -389,9 +390,12 @@ job_find(const struct etag_key *k)
 	return NULL;
 }
 
-/* The job reads its own descriptor: the first request may end first. */
+/*
+ * The job holds the open file itself, since the first request may end
+ * first; it needs no descriptor of its own.
+ */
 static struct etag_job *
-job_new(int fd, const struct etag_key *k)
+job_new(struct fc_entry *fe, const struct etag_key *k)
 {
 	struct etag_job	*j;
 
@@ -399,15 +403,12 @@ job_new(int fd, const struct etag_key *k)
 		log_warn("%s", __func__);
 		return NULL;
 	}
-	if ((j->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1) {
-		log_warn("%s: dup", __func__);
-		free(j);
-		return NULL;
-	}
+	j->fe = fe;
+	fcache_hold(fe);
 	j->key = *k;
 	hash128_init(&j->h);
 	TAILQ_INIT(&j->waiters);
-	posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	posix_fadvise(fe->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	TAILQ_INSERT_TAIL(&jobs, j, link);
 	engine_wake();
 	log_debug("hashing a file of %lld bytes for its ETag",
@@ -424,7 +425,7 @@ etag_run(void)
 
 	if ((j = TAILQ_FIRST(&jobs)) == NULL)
 		return 0;
-	r = hash_range(j->fd, &j->h, &j->off, j->key.size, ETAG_SLICE);
+	r = hash_range(j->fe->fd, &j->h, &j->off, j->key.size, ETAG_SLICE);
 	TAILQ_REMOVE(&jobs, j, link);
 	if (r == 0)
 		TAILQ_INSERT_TAIL(&jobs, j, link);
@@ -443,7 +444,7 @@ job_finish(struct etag_job *j, int ok)
 	struct xfer	*x;
 	char		 tag[ETAG_STRLEN];
 
-	if (ok && !key_still(j->fd, &j->key)) {
+	if (ok && !key_still(j->fe->fd, &j->key)) {
 		log_info("file changed while hashed for its ETag");
 		ok = 0;
 	}
@@ -451,7 +452,7 @@ job_finish(struct etag_job *j, int ok)
 		tag_format(&j->h, tag);
 		cache_add(&j->key, tag);
 	}
-	close(j->fd);
+	fcache_put(j->fe);
 	while ((x = TAILQ_FIRST(&j->waiters)) != NULL) {
 		TAILQ_REMOVE(&j->waiters, x, link);
 		x->job = NULL;

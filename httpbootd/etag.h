@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct fc_entry;
 struct xfer;
 
 /* The streaming 128-bit content hash (not cryptographic). */
@@ -48,11 +49,11 @@ void	 hash128_final(struct hash128 *, uint8_t [16]);
 #define ETAG_NONE	(-1)	/* no tag: the file could not be read */
 
 /*
- * The tag of the open file fd, whose fstat is st, into a buffer of
- * ETAG_STRLEN bytes.  A small file is hashed at once; a large one in
- * slices between other work, the xfer waiting until it is done.
+ * The tag of the cached open file into a buffer of ETAG_STRLEN bytes.
+ * A small file is hashed at once; a large one in slices between other
+ * work, the xfer waiting until it is done.
  */
-int	 etag_get(int, const struct stat *, char *, struct xfer *);
+int	 etag_get(struct fc_entry *, char *, struct xfer *);
 /* The xfer no longer waits for its tag. */
 void	 etag_cancel(struct xfer *);
 /* Hashes one slice; returns whether work remains.  engine_wake() runs it. */

@@ -15,16 +15,21 @@
  */
 
 /*
- * The open-file cache.  Each use checks the open file with fstat(), so
- * that a file written in place is seen at once.  That the path still
- * names the same file is trusted for FC_VALID; after that the next
- * request opens the path again and compares: an unchanged file keeps
- * its entry, a replaced one (renamed over, a symbolic link changed) gets
- * a new entry.  Until then its old version is served, consistently:
- * its content with its own size and ETag.
- * An entry still sending when it is replaced leaves the table and is
- * closed by its last user.  Entries unused for FC_IDLE are closed, so
- * that a deleted file is not kept alive by us.
+ * The open-file cache.  The first use in each turn of the event loop
+ * checks the open file with fstat(), so that a file written in place is
+ * seen at once; the other requests of that turn, read in the same
+ * instant, take the answer.  That the path still names the same file is
+ * trusted for FC_VALID; after that the next request opens the path
+ * again and compares: an unchanged file keeps its entry, a replaced one
+ * (renamed over, a symbolic link changed) gets a new entry.  Until
+ * then its old version is served, consistently: its content with its
+ * own size and ETag.  An entry still sending when it is replaced leaves
+ * the table and is closed by its last user.  Entries unused for FC_IDLE
+ * are closed, so that a deleted file is not kept alive by us.
+ *
+ * A file of up to FCACHE_INLINE bytes is read whole when its entry is
+ * made, which is once per version of it: its content then always
+ * matches the entry's size, and so its ETag.
  */
 
 #include <sys/types.h>
@@ -49,12 +54,15 @@ static struct fc_entry **slot_find(struct fc_entry **, const char *,
 		    uint64_t);
 static struct fc_entry **slot_victim(struct fc_entry **);
 static struct fc_entry *entry_open(int, const char *, uint64_t);
+static void	 entry_hold(struct fc_entry *);
+static int	 entry_current(struct fc_entry *, uint64_t);
 static int	 same_file(const struct stat *, const struct stat *);
 static void	 entry_drop(struct fc_entry **);
 static void	 entry_free(struct fc_entry *);
 
 static struct fc_entry	*table[FC_SETS][FC_WAYS];
 static size_t		 nentries;
+static size_t		 nopen;		/* in the table or not */
 
 /* FNV-1a: paths are short, and chosen by clients only among our files. */
 static uint64_t
@@ -122,12 +130,46 @@ entry_open(int rootfd, const char *path, uint64_t h)
 	e->hash = h;
 	e->fd = fd;
 	e->st = st;
+	nopen++;
+	entry_hold(e);
 	return e;
  fail:
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+/* A file that changes while it is read is left to sendfile(). */
+static void
+entry_hold(struct fc_entry *e)
+{
+	struct stat	 st;
+	ssize_t		 n;
+
+	if (e->st.st_size == 0 || e->st.st_size > FCACHE_INLINE ||
+	    (e->data = malloc(e->st.st_size)) == NULL)
+		return;
+	n = pread(e->fd, e->data, e->st.st_size, 0);
+	if (n != e->st.st_size || fstat(e->fd, &st) == -1 ||
+	    !same_file(&e->st, &st)) {
+		free(e->data);
+		e->data = NULL;
+	}
+}
+
+/* Whether e's file is unchanged: one fstat() per turn of the loop. */
+static int
+entry_current(struct fc_entry *e, uint64_t now)
+{
+	struct stat	 st;
+
+	if (e->statted == now)
+		return 1;
+	if (fstat(e->fd, &st) == -1 || !same_file(&e->st, &st))
+		return 0;
+	e->statted = now;
+	return 1;
 }
 
 static int
@@ -141,20 +183,27 @@ same_file(const struct stat *a, const struct stat *b)
 	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+/*
+ * now is the event loop's time of this turn.  Short of descriptors, a
+ * path is not looked up again: the entry serves until it changes.
+ */
 struct fc_entry *
-fcache_get(int rootfd, const char *path, uint64_t now)
+fcache_get(int rootfd, const char *path, uint64_t now, int room)
 {
 	uint64_t	  h = path_hash(path);
 	struct fc_entry	**set = table[h % FC_SETS], **sp, *e, *n;
-	struct stat	  st;
 	int		  saved;
 
 	/* A file written in place must not keep its old size and ETag. */
 	if ((sp = slot_find(set, path, h)) != NULL &&
-	    now - (*sp)->checked < FC_VALID && fstat((*sp)->fd, &st) == 0 &&
-	    same_file(&(*sp)->st, &st)) {
+	    (now - (*sp)->checked < FC_VALID || !room) &&
+	    entry_current(*sp, now)) {
 		e = *sp;
 		goto hit;
+	}
+	if (!room) {
+		errno = EMFILE;
+		return NULL;
 	}
 	if ((n = entry_open(rootfd, path, h)) == NULL) {
 		saved = errno;
@@ -166,7 +215,7 @@ fcache_get(int rootfd, const char *path, uint64_t now)
 	if (sp != NULL && same_file(&(*sp)->st, &n->st)) {
 		entry_free(n);
 		e = *sp;
-		e->checked = now;
+		e->checked = e->statted = now;
 		goto hit;
 	}
 	if (sp == NULL)
@@ -174,12 +223,18 @@ fcache_get(int rootfd, const char *path, uint64_t now)
 	entry_drop(sp);
 	e = *sp = n;
 	e->intable = 1;
-	e->checked = now;
+	e->checked = e->statted = now;
 	nentries++;
  hit:
 	e->refs++;
 	e->used = now;
 	return e;
+}
+
+void
+fcache_hold(struct fc_entry *e)
+{
+	e->refs++;
 }
 
 void
@@ -204,6 +259,23 @@ fcache_expire(uint64_t now)
 	return nentries;
 }
 
+void
+fcache_shed(void)
+{
+	int	 i, j;
+
+	for (i = 0; i < FC_SETS; i++)
+		for (j = 0; j < FC_WAYS; j++)
+			if (table[i][j] != NULL && table[i][j]->refs == 0)
+				entry_drop(&table[i][j]);
+}
+
+size_t
+fcache_nopen(void)
+{
+	return nopen;
+}
+
 /* Out of the table; closed now or by its last user. */
 static void
 entry_drop(struct fc_entry **sp)
@@ -223,6 +295,8 @@ static void
 entry_free(struct fc_entry *e)
 {
 	close(e->fd);
+	nopen--;
+	free(e->data);
 	free(e->path);
 	free(e);
 }

@@ -16,8 +16,10 @@
 
 /*
  * Open files kept for a while, so that a file asked for again and again
- * (a boot loader in a boot storm) costs no open and close each time.  Many responses may send from one entry at once: sendfile()
- * takes its own offset.
+ * (a boot loader in a boot storm) costs no open and close each time.
+ * Many responses may send from one entry at once: sendfile() takes its
+ * own offset.  A small file is also kept in memory, so that its
+ * response goes out with its header in one write.
  */
 
 #ifndef HTTPBOOTD_FCACHE_H
@@ -28,6 +30,7 @@
 #include <stdint.h>
 
 #define FCACHE_SIZE	256	/* entries, each an open descriptor */
+#define FCACHE_INLINE	16384	/* files up to this size are held too */
 
 struct fc_entry {
 	char		*path;
@@ -35,18 +38,28 @@ struct fc_entry {
 	int		 fd;
 	int		 intable;	/* else freed on the last put */
 	uint32_t	 refs;
-	uint64_t	 checked;	/* st is from then, us */
+	uint64_t	 checked;	/* the path was looked up then, us */
+	uint64_t	 statted;	/* st was compared then, us */
 	uint64_t	 used;		/* for LRU */
+	void		*data;		/* the whole file, or NULL */
 	struct stat	 st;
 };
 
 /*
  * A regular file beneath rootfd, with a reference: NULL with errno set
  * when it cannot be opened (ENOENT also when it is not a regular file).
+ * Unless the last argument allows it, no descriptor is opened: a file
+ * not in the cache then fails with EMFILE.
  */
-struct fc_entry	*fcache_get(int, const char *, uint64_t);
+struct fc_entry	*fcache_get(int, const char *, uint64_t, int);
 void		 fcache_put(struct fc_entry *);
+/* One more reference to an entry the caller holds. */
+void		 fcache_hold(struct fc_entry *);
 /* Closes entries unused for a while; returns how many remain. */
 size_t		 fcache_expire(uint64_t);
+/* Closes every entry not in use, to give back descriptors. */
+void		 fcache_shed(void);
+/* Descriptors open: in the table, and out of it but still in use. */
+size_t		 fcache_nopen(void);
 
 #endif /* HTTPBOOTD_FCACHE_H */

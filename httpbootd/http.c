@@ -143,8 +143,10 @@ static int	 parse_imf(struct scan *, struct civil *);
 static int	 parse_rfc850(struct scan *, struct civil *);
 static int	 parse_asctime(struct scan *, struct civil *);
 static int	 civil_to_time(const struct civil *, time_t *);
-static void	 ob_printf(struct obuf *, const char *, ...)
-		    __attribute__((__format__(__printf__, 2, 3)));
+static void	 put_digits(char *, unsigned int, int);
+static void	 ob_add(struct obuf *, const char *, size_t);
+static void	 ob_cat(struct obuf *, ...) __attribute__((__sentinel__));
+static void	 ob_num(struct obuf *, uint64_t);
 static int	 field_ok(const char *);
 static void	 header_content(struct obuf *, const struct http_response *);
 static void	 header_range(struct obuf *, const struct http_response *);
@@ -1039,10 +1041,32 @@ http_date_format(time_t t, char *buf, size_t len)
 	days -= days_before_year(y);
 	for (m = 1; days >= days_in_month(y, m); m++)
 		days -= days_in_month(y, m);
-	snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d GMT", wkdays[wd],
-	    (int)days + 1, months[m - 1], (int)y, (int)(secs / 3600),
-	    (int)(secs / 60 % 60), (int)(secs % 60));
+	/* "Sun, 06 Nov 1994 08:49:37 GMT", once per response: no printf. */
+	memcpy(buf, wkdays[wd], 3);
+	memcpy(buf + 3, ", ", 2);
+	put_digits(buf + 5, days + 1, 2);
+	buf[7] = ' ';
+	memcpy(buf + 8, months[m - 1], 3);
+	buf[11] = ' ';
+	put_digits(buf + 12, y, 4);
+	buf[16] = ' ';
+	put_digits(buf + 17, secs / 3600, 2);
+	buf[19] = ':';
+	put_digits(buf + 20, secs / 60 % 60, 2);
+	buf[22] = ':';
+	put_digits(buf + 23, secs % 60, 2);
+	memcpy(buf + 25, " GMT", 5);
 	return HTTP_DATELEN - 1;
+}
+
+/* v in exactly n decimal digits, zero-padded. */
+static void
+put_digits(char *p, unsigned int v, int n)
+{
+	while (n-- > 0) {
+		p[n] = '0' + v % 10;
+		v /= 10;
+	}
 }
 
 static void
@@ -1191,21 +1215,47 @@ http_date_parse(const uint8_t *s, size_t n, time_t *t)
 	return -1;
 }
 
+/*
+ * The header is built from strings and numbers without printf, which
+ * took a tenth of the engine's time for small files.  The buffer stays
+ * NUL-terminated.
+ */
 static void
-ob_printf(struct obuf *ob, const char *fmt, ...)
+ob_add(struct obuf *ob, const char *s, size_t n)
 {
-	va_list	 ap;
-	int	 n;
-
-	if (ob->bad)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(ob->buf + ob->off, ob->len - ob->off, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= ob->len - ob->off)
+	if (ob->bad || n >= ob->len - ob->off) {
 		ob->bad = 1;
-	else
-		ob->off += n;
+		return;
+	}
+	memcpy(ob->buf + ob->off, s, n);
+	ob->off += n;
+	ob->buf[ob->off] = '\0';
+}
+
+/* The strings given, up to a NULL. */
+static void
+ob_cat(struct obuf *ob, ...)
+{
+	va_list		 ap;
+	const char	*s;
+
+	va_start(ap, ob);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		ob_add(ob, s, strlen(s));
+	va_end(ap);
+}
+
+static void
+ob_num(struct obuf *ob, uint64_t v)
+{
+	char	 d[20];
+	size_t	 i = sizeof(d);
+
+	do {
+		d[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v > 0);
+	ob_add(ob, d + i, sizeof(d) - i);
 }
 
 /* Configured strings must not split or end the header. */
@@ -1252,32 +1302,36 @@ header_content(struct obuf *ob, const struct http_response *r)
 	char	 date[HTTP_DATELEN];
 
 	if (r->status == 200 || r->status == 206)
-		ob_printf(ob, "Accept-Ranges: bytes\r\n");
+		ob_cat(ob, "Accept-Ranges: bytes\r\n", NULL);
 	if (r->status != 304 && r->content_type != NULL)
-		ob_printf(ob, "Content-Type: %s\r\n", r->content_type);
-	if (r->status != 304)
-		ob_printf(ob, "Content-Length: %llu\r\n",
-		    (unsigned long long)r->length);
+		ob_cat(ob, "Content-Type: ", r->content_type, "\r\n", NULL);
+	if (r->status != 304) {
+		ob_cat(ob, "Content-Length: ", NULL);
+		ob_num(ob, r->length);
+		ob_cat(ob, "\r\n", NULL);
+	}
 	header_range(ob, r);
 	if (r->has_mtime) {
 		if (http_date_format(r->mtime, date, sizeof(date)) == -1) {
 			ob->bad = 1;
 			return;
 		}
-		ob_printf(ob, "Last-Modified: %s\r\n", date);
+		ob_cat(ob, "Last-Modified: ", date, "\r\n", NULL);
 	}
 	if (r->etag != NULL)
-		ob_printf(ob, "ETag: %s\r\n", r->etag);
+		ob_cat(ob, "ETag: ", r->etag, "\r\n", NULL);
 	if (r->cache_control != NULL)
-		ob_printf(ob, "Cache-Control: %s\r\n", r->cache_control);
+		ob_cat(ob, "Cache-Control: ", r->cache_control, "\r\n", NULL);
 }
 
 static void
 header_range(struct obuf *ob, const struct http_response *r)
 {
-	if (r->status == 416)
-		ob_printf(ob, "Content-Range: bytes */%llu\r\n",
-		    (unsigned long long)r->size);
+	if (r->status == 416) {
+		ob_cat(ob, "Content-Range: bytes */", NULL);
+		ob_num(ob, r->size);
+		ob_cat(ob, "\r\n", NULL);
+	}
 	if (r->status != 206)
 		return;
 	if (r->length == 0 || r->offset > r->size ||
@@ -1285,19 +1339,25 @@ header_range(struct obuf *ob, const struct http_response *r)
 		ob->bad = 1;
 		return;
 	}
-	ob_printf(ob, "Content-Range: bytes %llu-%llu/%llu\r\n",
-	    (unsigned long long)r->offset,
-	    (unsigned long long)(r->offset + r->length - 1),
-	    (unsigned long long)r->size);
+	ob_cat(ob, "Content-Range: bytes ", NULL);
+	ob_num(ob, r->offset);
+	ob_cat(ob, "-", NULL);
+	ob_num(ob, r->offset + r->length - 1);
+	ob_cat(ob, "/", NULL);
+	ob_num(ob, r->size);
+	ob_cat(ob, "\r\n", NULL);
 }
 
 static void
 header_status(struct obuf *ob, const struct http_response *r)
 {
 	if (r->status == 405 || r->status == 501)
-		ob_printf(ob, "Allow: GET, HEAD\r\n");
-	if (r->status == 503 && r->retry_after > 0)
-		ob_printf(ob, "Retry-After: %u\r\n", r->retry_after);
+		ob_cat(ob, "Allow: GET, HEAD\r\n", NULL);
+	if (r->status == 503 && r->retry_after > 0) {
+		ob_cat(ob, "Retry-After: ", NULL);
+		ob_num(ob, r->retry_after);
+		ob_cat(ob, "\r\n", NULL);
+	}
 }
 
 int
@@ -1315,12 +1375,14 @@ http_response_header(const struct http_response *r, char *buf, size_t len)
 	memset(&ob, 0, sizeof(ob));
 	ob.buf = buf;
 	ob.len = len;
-	ob_printf(&ob, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: httpbootd\r\n",
-	    r->status, reason, date);
+	ob_cat(&ob, "HTTP/1.1 ", NULL);
+	ob_num(&ob, r->status);
+	ob_cat(&ob, " ", reason, "\r\nDate: ", date,
+	    "\r\nServer: httpbootd\r\n", NULL);
 	header_content(&ob, r);
 	header_status(&ob, r);
-	ob_printf(&ob, "Connection: %s\r\n\r\n",
-	    r->keepalive ? "keep-alive" : "close");
+	ob_cat(&ob, "Connection: ", r->keepalive ? "keep-alive" : "close",
+	    "\r\n\r\n", NULL);
 	if (ob.bad || ob.off > INT_MAX)
 		return -1;
 	return ob.off;

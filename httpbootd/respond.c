@@ -47,6 +47,7 @@
 static void	 request_body(struct xfer *);
 static void	 refuse(struct conn *, int, const char *, const char *);
 static int	 file_open(struct conn *, const char *);
+static struct fc_entry *file_get(const char *);
 static int	 open_status(struct conn *, const char *, int);
 static void	 file_respond(struct xfer *, const char *);
 static void	 file_close(struct xfer *);
@@ -137,15 +138,16 @@ file_open(struct conn *c, const char *path)
 	struct xfer			*x = c->x;
 	struct fc_entry			*fe;
 
-	if ((fe = fcache_get(srv.env->rootfd, path, ev_now())) == NULL)
+	if ((fe = file_get(path)) == NULL)
 		return open_status(c, path, errno);
 	srv.fcached = 1;
+	srv.fileless = 0;
 	x->fe = fe;
 	x->size = fe->st.st_size;
 	x->mtime = fe->st.st_mtim.tv_sec;
 	strlcpy(x->ctype, http_content_type(path, h->types, h->ntypes),
 	    sizeof(x->ctype));
-	switch (etag_get(fe->fd, &fe->st, x->etag, x)) {
+	switch (etag_get(fe, x->etag, x)) {
 	case ETAG_READY:
 		file_respond(x, x->etag);
 		break;
@@ -158,6 +160,27 @@ file_open(struct conn *c, const char *path)
 		break;
 	}
 	return 0;
+}
+
+/*
+ * Short of descriptors only files already open are served; those that
+ * nobody sends are closed then, to make room for others.
+ */
+static struct fc_entry *
+file_get(const char *path)
+{
+	struct fc_entry	*fe;
+	int		 room = engine_fd_room();
+
+	fe = fcache_get(srv.env->rootfd, path, ev_now(), room);
+	if (fe != NULL || room || errno != EMFILE)
+		return fe;
+	fcache_shed();
+	if (!engine_fd_room()) {
+		errno = EMFILE;
+		return NULL;
+	}
+	return fcache_get(srv.env->rootfd, path, ev_now(), 1);
 }
 
 static int
@@ -180,6 +203,11 @@ open_status(struct conn *c, const char *path, int err)
 		return 0;
 	case EMFILE:
 	case ENFILE:
+		if (!srv.fileless)
+			log_warnx("no descriptor left for a file: answering "
+			    "503 until connections end");
+		srv.fileless = 1;
+		return 503;
 	case ENOMEM:
 	case EAGAIN:
 		log_warnx("open client=%s: %s", conn_client(c, ab, sizeof(ab)),

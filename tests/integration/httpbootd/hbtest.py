@@ -236,6 +236,19 @@ def one(port, data, head=False, host="127.0.0.1"):
         c.close()
 
 
+def open_idle(port, n, into):
+    """Appends to into up to n keep-alive connections, each after one
+    HEAD answered 200; stops at the first other answer."""
+    for i in range(n):
+        c = Conn(port, timeout=30)
+        c.send(b"HEAD /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+        st, hd, body = c.response(head=True)
+        if st != 200:
+            c.close()
+            break
+        into.append(c)
+
+
 def rss_kib(pid):
     return int(nbtest.proc_status(pid)["VmRSS"].split()[0])
 

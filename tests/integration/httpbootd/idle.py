@@ -61,13 +61,7 @@ try:
     c.close()
     time.sleep(0.3)
     rss0 = hbtest.rss_kib(engine)
-    for i in range(NIDLE):
-        c = hbtest.Conn(srv.port, timeout=30)
-        c.send(b"HEAD /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
-        st, hd, body = c.response(head=True)
-        if st != 200:
-            break
-        conns.append(c)
+    hbtest.open_idle(srv.port, NIDLE, conns)
     check_eq(len(conns), NIDLE, "idle keep-alive connections open")
     time.sleep(0.5)
     rss1 = hbtest.rss_kib(engine)
