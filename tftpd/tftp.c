@@ -79,6 +79,7 @@ static int		 neg_windowsize(uint64_t, const struct tftp_limits *,
 			    int, uint16_t, uint16_t *);
 static uint64_t		 opts_value(const struct tftp_opts *, int);
 static void		 window_time(struct tftp_window *, uint64_t, uint64_t);
+static uint64_t		 window_rtt(const struct tftp_window *);
 static int		 window_rewind(struct tftp_window *, uint64_t);
 static int		 window_may_resend(const struct tftp_window *, uint64_t,
 			    uint64_t);
@@ -749,19 +750,31 @@ window_time(struct tftp_window *w, uint64_t abs, uint64_t now)
 	w->probe = TFTP_NONE;
 }
 
+/*
+ * Under loss the round trip may stay unmeasured for long (Karn: a
+ * resent block times nothing), and a window that could never resend on
+ * an ACK would wait for the retransmit timer and its back-off while the
+ * client keeps asking.  Until a round trip is measured, one far longer
+ * than a LAN's stands in for it.
+ */
+static uint64_t
+window_rtt(const struct tftp_window *w)
+{
+	return w->rtt != TFTP_NONE ? w->rtt : TFTP_RTT_GUESS;
+}
+
 static int
 window_may_resend(const struct tftp_window *w, uint64_t abs, uint64_t now)
 {
 	if (abs >= w->hold)
 		return 1;
-	return w->rtt != TFTP_NONE && now >= w->resent &&
-	    now - w->resent >= w->rtt;
+	return now >= w->resent && now - w->resent >= window_rtt(w);
 }
 
 int
 tftp_window_ack(struct tftp_window *w, uint16_t wire, uint64_t now)
 {
-	uint64_t	 abs, lo;
+	uint64_t	 abs, lo, moved;
 
 	if (w->high == 0)		/* not even the OACK went out */
 		return TFTP_ACK_STRAY;
@@ -776,18 +789,30 @@ tftp_window_ack(struct tftp_window *w, uint16_t wire, uint64_t now)
 		 * only a round trip after the ACK it repeats, before which
 		 * it can be no answer to what that ACK let us send.
 		 */
-		if (w->size == 1 || w->first == w->next ||
-		    w->rtt == TFTP_NONE || now < w->acked ||
-		    now - w->acked < w->rtt || !window_may_resend(w, abs, now))
+		if (w->size == 1 || w->first == w->next || now < w->acked ||
+		    now - w->acked < window_rtt(w) ||
+		    !window_may_resend(w, abs, now))
 			return TFTP_ACK_DUP;
 		return window_rewind(w, now);
 	}
+	/*
+	 * An ACK short of what was sent shows a gap: the client stopped
+	 * at it and waits for the rest.  Soon after a resend it may also
+	 * be an old one, sent before the resend arrived, from a client
+	 * that acknowledges every block: such ACKs move the window one
+	 * block at a time and send nothing until a round trip has passed.
+	 * An RFC 7440 client sends no ACK past a gap until the resend
+	 * fills it, so one that moves the window further is an answer to
+	 * the resend and shows the next gap: resend at once.
+	 */
+	moved = abs + 1 - w->first;
 	w->first = abs + 1;
 	w->acked = now;
 	if (w->next < w->first)
 		w->next = w->first;	/* sent before a resend reached it */
 	window_time(w, abs, now);
-	if (w->first == w->next || !window_may_resend(w, abs, now))
+	if (w->first == w->next ||
+	    (moved < 2 && !window_may_resend(w, abs, now)))
 		return TFTP_ACK_NEW;
 	return window_rewind(w, now);
 }

@@ -165,6 +165,7 @@ struct tftp_window {
 
 #define TFTP_LAST_UNKNOWN	UINT64_MAX
 #define TFTP_NONE		UINT64_MAX	/* no probe, no round trip */
+#define TFTP_RTT_GUESS		50000		/* us, until one is measured */
 
 /* tftp_window_ack() results. */
 #define TFTP_ACK_NEW		0	/* window moved */

@@ -46,6 +46,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <vis.h>
 
@@ -139,6 +140,7 @@ static void	 xfer_timeout(void *);
 static void	 xfer_arm(struct xfer *);
 static uint64_t	 xfer_bytes(const struct xfer *);
 static uint64_t	 xfer_ms(const struct xfer *);
+static uint64_t	 xfer_clock(void);
 
 static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
 static int		 xfer_epfd = -1;
@@ -431,7 +433,7 @@ xfer_send(struct xfer *x)
 				fatal("epoll_ctl");
 			break;
 		}
-		tftp_window_sent(&x->win, n, ev_now());
+		tftp_window_sent(&x->win, n, xfer_clock());
 	}
 	return 0;
 }
@@ -727,7 +729,7 @@ xfer_ack(struct xfer *x, uint16_t block)
 {
 	uint64_t	 sent = x->win.next;
 
-	switch (tftp_window_ack(&x->win, block, ev_now())) {
+	switch (tftp_window_ack(&x->win, block, xfer_clock())) {
 	case TFTP_ACK_NEW:
 		break;
 	case TFTP_ACK_RESEND:
@@ -855,6 +857,14 @@ xfer_arm(struct xfer *x)
 
 	shift = x->tries < XFER_BACKOFF ? x->tries : XFER_BACKOFF;
 	wait = x->interval << shift;
+	/*
+	 * An OACK whose ACK was lost: a client that times out as we do
+	 * sends that ACK again just after our timer would have fired, and
+	 * some (atftp) abort on an OACK they already answered.  Let theirs
+	 * fire first.
+	 */
+	if (x->win.first == 0)
+		wait += wait / 4;
 	x->deadline = ev_now() + wait;
 	if (!x->armed || x->fire > x->deadline) {
 		ev_timer_arm(x->timer, wait);
@@ -881,4 +891,19 @@ static uint64_t
 xfer_ms(const struct xfer *x)
 {
 	return (ev_now() - x->start) / 1000;
+}
+
+/*
+ * The window times its round trip from when a burst has left to when
+ * the ACK is read, not from the loop's wakeup: a burst of 64 blocks
+ * takes long to send, and a round trip that counted it would make the
+ * window wait too long before it believes an ACK that shows a gap.
+ */
+static uint64_t
+xfer_clock(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
