@@ -46,7 +46,6 @@
 #include "daemon.h"
 #include "engine.h"
 #include "ev.h"
-#include "fmap.h"
 #include "fsroot.h"
 #include "log.h"
 #include "path.h"
@@ -92,9 +91,7 @@ static void	 request_limits(const struct request *,
 static void	 request_iface(struct request *);
 static int	 source_open(struct request *, struct xfer_src *,
 		    struct refusal *);
-static int	 source_file(struct request *, struct xfer_src *,
-		    struct refusal *);
-static int	 source_map(int, const struct stat *, struct xfer_src *,
+static int	 source_file(const char *, struct xfer_src *,
 		    struct refusal *);
 static int	 source_script(struct request *, const struct script_conf *,
 		    struct xfer_src *, struct refusal *);
@@ -143,7 +140,7 @@ tftpd_engine_reload(struct engine_env *e, struct netboot_conf *conf)
 	    xfer_count());
 }
 
-/* A transfer holds a socket, and in netascii mode its file: two at most. */
+/* Each transfer holds a socket and a file: two descriptors. */
 static void
 raise_nofile(void)
 {
@@ -248,7 +245,7 @@ request_serve(struct request *r)
 {
 	const struct tftpd_conf	*t = &env->dc->tftpd;
 	struct xfer_params	 p;
-	struct xfer_src		 src = { NULL, -1, NULL, 0 };
+	struct xfer_src		 src = { -1, NULL, 0 };
 	struct tftp_limits	 lim;
 	struct refusal		 why;
 	int64_t			 fsize, nsize = -1;
@@ -260,8 +257,7 @@ request_serve(struct request *r)
 		return;
 	}
 	request_limits(r, &lim);
-	/* netascii sizes a script; a file's would take a read of it. */
-	if (src.buf != NULL && r->req.mode == TFTP_MODE_NETASCII)
+	if (src.fd == -1 && r->req.mode == TFTP_MODE_NETASCII)
 		nsize = tftp_netascii_size(src.buf, src.size);
 
 	/* curl refuses "tsize 0": an empty file is sent without one. */
@@ -328,19 +324,19 @@ source_open(struct request *r, struct xfer_src *src, struct refusal *why)
 
 	sc = script_lookup(env->dc, r->path);
 	if (sc == NULL)
-		return source_file(r, src, why);
-	if (sc->files_first && source_file(r, src, why) == 0)
+		return source_file(r->path, src, why);
+	if (sc->files_first && source_file(r->path, src, why) == 0)
 		return 0;
 	return source_script(r, sc, src, why);
 }
 
 static int
-source_file(struct request *r, struct xfer_src *src, struct refusal *why)
+source_file(const char *path, struct xfer_src *src, struct refusal *why)
 {
 	struct stat	 st;
 	int		 fd;
 
-	if ((fd = fsroot_open(env->rootfd, r->path, O_RDONLY | O_NONBLOCK))
+	if ((fd = fsroot_open(env->rootfd, path, O_RDONLY | O_NONBLOCK))
 	    == -1) {
 		switch (errno) {
 		case ENOENT:
@@ -372,31 +368,9 @@ source_file(struct request *r, struct xfer_src *src, struct refusal *why)
 		    "not a regular file");
 		return -1;
 	}
-	if (r->req.mode == TFTP_MODE_OCTET)
-		return source_map(fd, &st, src, why);
 	src->fd = fd;
+	src->buf = NULL;
 	src->size = st.st_size;
-	return 0;
-}
-
-/* octet goes out of a mapping; the descriptor is not needed after. */
-static int
-source_map(int fd, const struct stat *st, struct xfer_src *src,
-    struct refusal *why)
-{
-	src->size = st->st_size;
-	if (st->st_size == 0) {
-		close(fd);
-		return 0;
-	}
-	if ((src->map = fmap_get(fd, st)) == NULL) {
-		log_warn("mmap");
-		set_refusal(why, TFTP_EUNDEF, "server busy",
-		    "cannot map the file");
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	return 0;
 }
 
@@ -414,6 +388,7 @@ source_script(struct request *r, const struct script_conf *sc,
 		    "script failed");
 		return -1;
 	}
+	src->fd = -1;
 	src->size = len;
 	log_debug("script client=%s file=%s bytes=%zu", r->client, r->name,
 	    len);

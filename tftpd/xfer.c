@@ -19,16 +19,15 @@
  * machine of tftp.c.
  *
  * Speed comes from doing per window what others do per block: the
- * blocks the window allows leave with one sendmmsg() (each message a
- * UDP GSO train when the blocks are small) straight from the file's
- * mapping (fmap.c), each block's bytes behind a header of its own in
- * the iovec, so that sending costs no read() and the kernel's copy is
- * the only one; the one timer of a transfer is moved only when it would
- * fire late; and one epoll_wait() serves the acknowledgements of many
- * transfers.  The kernel copies a datagram when it is sent, so nothing
- * of a window needs to outlive the call: a resend takes the blocks from
- * the mapping again.  Memory per transfer is this structure, plus one
- * packet in netascii mode, plus the script for a virtual file.
+ * blocks the window allows are read with one preadv() into a scratch
+ * buffer shared by all transfers and leave with one sendmmsg() (each
+ * message a UDP GSO train when the blocks are small); the one timer of
+ * a transfer is moved only when it would fire late; and one
+ * epoll_wait() serves the acknowledgements of many transfers.  The
+ * kernel copies a datagram when it is sent, so nothing of a window
+ * needs to outlive the call: a resend reads the blocks again from the
+ * page cache.  Memory per transfer is this structure, plus one packet
+ * in netascii mode, plus the script for a virtual file.
  *
  * The socket is not connected to the client: a connected socket would
  * never see packets from another port, and RFC 1350 wants those
@@ -51,7 +50,6 @@
 #include <vis.h>
 
 #include "ev.h"
-#include "fmap.h"
 #include "log.h"
 #include "xfer.h"
 
@@ -63,12 +61,12 @@
 #define UDP_SEGMENT	103
 #endif
 
-#define XFER_BATCH	256		/* blocks per sendmmsg() */
+#define XFER_BATCH	256		/* datagrams per sendmmsg() */
+#define XFER_SCRATCH	(1024 * 1024)	/* one batch of packets */
 #define XFER_GSO_SEGS	64		/* the kernel's UDP_MAX_SEGMENTS */
 #define XFER_GSO_BYTES	65000		/* payload of one UDP datagram */
 #define XFER_BACKOFF	6		/* the interval grows to 64 times */
 #define XFER_RXBUF	(TFTP_HDRLEN + TFTP_ERRMSG_MAX)
-#define XFER_UNMAP	(8 * 1024 * 1024)	/* sent bytes, then unmapped */
 
 struct xfer {
 	RB_ENTRY(xfer)		 entry;		/* by client address */
@@ -88,7 +86,6 @@ struct xfer {
 	size_t			 pktlen;
 	uint64_t		 pktblock;
 	uint64_t		 nabytes;	/* netascii bytes produced */
-	uint64_t		 unmapped;	/* sent bytes let go of */
 	uint64_t		 start;
 	uint64_t		 interval;	/* microseconds */
 	uint64_t		 deadline;	/* resend when no progress */
@@ -119,10 +116,9 @@ static int	 xfer_send(struct xfer *);
 static int	 xfer_send_pkt(struct xfer *, const void *, size_t);
 static int	 xfer_send_oack(struct xfer *);
 static int	 xfer_send_batch(struct xfer *, uint64_t);
-static void	 xfer_layout(struct xfer *, unsigned int);
+static size_t	 xfer_layout(struct xfer *, unsigned int);
 static unsigned int xfer_msgs(struct xfer *, unsigned int);
-static const uint8_t *src_data(const struct xfer *);
-static void	 xfer_unmap_sent(struct xfer *);
+static int	 xfer_read(struct xfer *, unsigned int, size_t);
 static int	 xfer_send_netascii(struct xfer *);
 static int	 netascii_fill(struct xfer *);
 static ssize_t	 src_pread(struct xfer *, uint8_t *, size_t, uint64_t);
@@ -145,9 +141,10 @@ static uint64_t	 xfer_clock(void);
 static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
 static int		 xfer_epfd = -1;
 static unsigned int	 nxfers;
+static uint8_t		*scratch;
 static struct mmsghdr	 mmsg[XFER_BATCH];
-static struct iovec	 biov[2 * XFER_BATCH];	/* header, data per block */
-static uint8_t		 bhdr[XFER_BATCH][TFTP_HDRLEN];
+static struct iovec	 miov[XFER_BATCH];	/* one per message */
+static struct iovec	 riov[XFER_BATCH];	/* one per block read */
 
 RB_GENERATE_STATIC(xfer_tree, xfer, entry, xfer_cmp);
 
@@ -159,6 +156,8 @@ RB_GENERATE_STATIC(xfer_tree, xfer, entry, xfer_cmp);
 void
 xfer_init(void)
 {
+	if ((scratch = malloc(XFER_SCRATCH)) == NULL)
+		fatal("%s", __func__);
 	if ((xfer_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	ev_batch(xfer_epfd, xfer_batch, NULL);
@@ -274,7 +273,6 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 		goto fail;
 	x->sock = -1;
 	x->src = *src;
-	src->map = NULL;
 	src->fd = -1;
 	src->buf = NULL;
 	memcpy(&x->peer, &p->peer, p->peerlen);
@@ -322,7 +320,6 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 		xfer_free(x);
 		return -1;
 	}
-	fmap_put(src->map);
 	if (src->fd != -1)
 		close(src->fd);
 	free(src->buf);
@@ -401,7 +398,6 @@ xfer_free(struct xfer *x)
 		(void)epoll_ctl(xfer_epfd, EPOLL_CTL_DEL, x->sock, NULL);
 		close(x->sock);
 	}
-	fmap_put(x->src.map);
 	if (x->src.fd != -1)
 		close(x->src.fd);
 	free(x->src.buf);
@@ -467,18 +463,24 @@ xfer_send_oack(struct xfer *x)
 }
 
 /*
- * Sends up to room blocks from win.next on with one sendmmsg().
- * Returns the blocks sent, 0 when the socket is full, -1 on error.
+ * Sends up to room blocks from win.next on: one preadv() and one
+ * sendmmsg().  Returns the blocks sent, 0 when the socket is full, -1
+ * on error.
  */
 static int
 xfer_send_batch(struct xfer *x, uint64_t room)
 {
+	size_t		 slot = x->opts.blksize + TFTP_HDRLEN, total;
 	unsigned int	 n = XFER_BATCH, nmsg, blocks, i;
 	int		 sent;
 
 	if (n > room)
 		n = room;
-	xfer_layout(x, n);
+	if (n > XFER_SCRATCH / slot)
+		n = XFER_SCRATCH / slot;
+	total = xfer_layout(x, n);
+	if (xfer_read(x, n, total) == -1)
+		return -1;
 	for (;;) {
 		nmsg = xfer_msgs(x, n);
 		if ((sent = sendmmsg(x->sock, mmsg, nmsg, 0)) != -1)
@@ -492,93 +494,99 @@ xfer_send_batch(struct xfer *x, uint64_t room)
 			xfer_gso_off(x);
 			continue;
 		}
-		if (errno == EFAULT) {
-			/* The file was cut short under its mapping. */
-			xfer_fail(x, "file shrank", 0);
-			xfer_error(x, TFTP_EUNDEF, "read error");
-		} else
-			xfer_fail(x, "send", errno);
+		xfer_fail(x, "send", errno);
 		return -1;
 	}
 	for (blocks = 0, i = 0; i < (unsigned int)sent; i++)
-		blocks += mmsg[i].msg_hdr.msg_iovlen / 2;
+		blocks += (miov[i].iov_len + slot - 1) / slot;
 	return blocks < n ? blocks : n;
 }
 
 /*
- * Points biov[] at n blocks from win.next on: for each its DATA header
- * and its bytes in the source.
+ * Lays out n blocks from win.next on in the scratch buffer, each behind
+ * its DATA header, with riov[] where the file's bytes go.  Returns the
+ * number of bytes to read.
  */
-static void
+static size_t
 xfer_layout(struct xfer *x, unsigned int n)
 {
-	const uint8_t	*data = src_data(x);
-	size_t		 bs = x->opts.blksize, len;
+	size_t		 bs = x->opts.blksize, slot = bs + TFTP_HDRLEN, len;
+	size_t		 total = 0;
 	uint64_t	 abs = x->win.next, off = (abs - 1) * bs;
 	unsigned int	 i;
+	uint8_t		*p;
 
 	for (i = 0; i < n; i++, off += bs) {
-		tftp_build_data(bhdr[i], TFTP_HDRLEN, tftp_block_wire(abs + i));
+		p = scratch + i * slot;
+		tftp_build_data(p, slot, tftp_block_wire(abs + i));
 		len = off >= x->src.size ? 0 : x->src.size - off;
 		if (len > bs)
 			len = bs;
-		biov[2 * i].iov_base = bhdr[i];
-		biov[2 * i].iov_len = TFTP_HDRLEN;
-		biov[2 * i + 1].iov_base = len ? (void *)(data + off) : NULL;
-		biov[2 * i + 1].iov_len = len;
+		riov[i].iov_base = p + TFTP_HDRLEN;
+		riov[i].iov_len = len;
+		total += len;
 	}
+	return total;
 }
 
 /*
- * The messages for the n blocks laid out.  With GSO a message is a
- * train of consecutive full blocks, the last of which may be short.
- * Returns the number of messages.
+ * The messages for the n blocks in the scratch buffer.  With GSO a
+ * message is a train of consecutive full blocks, the last of which may
+ * be short.  Returns the number of messages.
  */
 static unsigned int
 xfer_msgs(struct xfer *x, unsigned int n)
 {
-	size_t		 bs = x->opts.blksize;
+	size_t		 slot = x->opts.blksize + TFTP_HDRLEN, len;
 	unsigned int	 i, nmsg = 0, intrain = 0;
-	int		 full = 0;
 
 	for (i = 0; i < n; i++) {
-		if (intrain > 0 && intrain < x->gso && full) {
-			mmsg[nmsg - 1].msg_hdr.msg_iovlen += 2;
+		len = TFTP_HDRLEN + riov[i].iov_len;
+		if (intrain > 0 && intrain < x->gso &&
+		    miov[nmsg - 1].iov_len % slot == 0) {
+			miov[nmsg - 1].iov_len += len;
 			intrain++;
-			full = biov[2 * i + 1].iov_len == bs;
 			continue;
 		}
+		miov[nmsg].iov_base = scratch + i * slot;
+		miov[nmsg].iov_len = len;
 		memset(&mmsg[nmsg], 0, sizeof(mmsg[nmsg]));
 		mmsg[nmsg].msg_hdr.msg_name = &x->peer;
 		mmsg[nmsg].msg_hdr.msg_namelen = x->peerlen;
-		mmsg[nmsg].msg_hdr.msg_iov = &biov[2 * i];
-		mmsg[nmsg].msg_hdr.msg_iovlen = 2;
+		mmsg[nmsg].msg_hdr.msg_iov = &miov[nmsg];
+		mmsg[nmsg].msg_hdr.msg_iovlen = 1;
 		nmsg++;
 		intrain = 1;
-		full = biov[2 * i + 1].iov_len == bs;
 	}
 	return nmsg;
 }
 
-static const uint8_t *
-src_data(const struct xfer *x)
+/* Reads the blocks' bytes; a file that shrank ends the transfer. */
+static int
+xfer_read(struct xfer *x, unsigned int n, size_t total)
 {
-	return x->src.map != NULL ? fmap_data(x->src.map) : x->src.buf;
-}
+	uint64_t	 off = (x->win.next - 1) * x->opts.blksize;
+	ssize_t		 r;
+	unsigned int	 i;
 
-/* Acknowledged bytes are never sent again: see fmap_unmap_sent(). */
-static void
-xfer_unmap_sent(struct xfer *x)
-{
-	uint64_t	 acked;
-
-	if (x->src.map == NULL)
-		return;
-	acked = xfer_bytes(x);
-	if (acked - x->unmapped < XFER_UNMAP)
-		return;
-	fmap_unmap_sent(x->src.map, x->unmapped, acked);
-	x->unmapped = acked;
+	if (x->src.fd == -1) {
+		for (i = 0; i < n; i++) {
+			memcpy(riov[i].iov_base, x->src.buf + off,
+			    riov[i].iov_len);
+			off += riov[i].iov_len;
+		}
+		return 0;
+	}
+	if (total == 0)
+		return 0;
+	if ((r = preadv(x->src.fd, riov, n, off)) == (ssize_t)total)
+		return 0;
+	if (r == -1)
+		xfer_fail(x, "read", errno);
+	else
+		xfer_fail(x, "file shrank", 0);
+	xfer_error(x, TFTP_EUNDEF, "read error");
+	return -1;
 }
 
 /*
@@ -739,7 +747,6 @@ xfer_ack(struct xfer *x, uint16_t block)
 		return 0;
 	}
 	x->tries = 0;
-	xfer_unmap_sent(x);
 	if (tftp_window_done(&x->win)) {
 		log_info("transfer done client=%s file=%s bytes=%llu ms=%llu "
 		    "blksize=%u windowsize=%u retransmits=%u", x->client,

@@ -31,17 +31,10 @@
 #include "addr.h"
 #include "tftp.h"
 
-struct fmap;
-
-/*
- * What a transfer sends, and owns from xfer_start() on: a mapped file
- * (octet), an open file (netascii converts as it reads), or a rendered
- * script in memory.
- */
+/* What a transfer sends: an open file, or a buffer it then owns. */
 struct xfer_src {
-	struct fmap	*map;		/* or NULL */
-	int		 fd;		/* or -1 */
-	uint8_t		*buf;		/* malloc'd, or NULL */
+	int		 fd;		/* -1 for a buffer */
+	uint8_t		*buf;		/* malloc'd, freed with the transfer */
 	uint64_t	 size;
 };
 
