@@ -21,7 +21,9 @@
  * Speed comes from doing per window what others do per block: the
  * blocks the window allows are read with one preadv() into a scratch
  * buffer shared by all transfers and leave with one sendmmsg() (each
- * message a UDP GSO train when the blocks are small); the one timer of
+ * message a UDP GSO train when the blocks are small), 64 KiB at a
+ * time, so that the client works on the first batch while the next is
+ * read instead of waiting for a whole window to be read; the one timer of
  * a transfer is moved only when it would fire late; and one
  * epoll_wait() serves the acknowledgements of many transfers.  The
  * kernel copies a datagram when it is sent, so nothing of a window
@@ -62,7 +64,7 @@
 #endif
 
 #define XFER_BATCH	256		/* datagrams per sendmmsg() */
-#define XFER_SCRATCH	(1024 * 1024)	/* one batch of packets */
+#define XFER_SCRATCH	65536		/* one batch: a GSO train's worth */
 #define XFER_GSO_SEGS	64		/* the kernel's UDP_MAX_SEGMENTS */
 #define XFER_GSO_BYTES	65000		/* payload of one UDP datagram */
 #define XFER_BACKOFF	6		/* the interval grows to 64 times */
