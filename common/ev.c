@@ -245,10 +245,7 @@ ev_batch(int epfd, ev_batch_cb cb, void *arg)
 static void
 batch_clock(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	batch.now = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	batch.now = ev_clock();
 }
 
 /*
@@ -334,13 +331,19 @@ ev_now(void)
 
 	if (batch.epfd != -1)
 		return batch.now;
-	if (sd_event_now(loop, CLOCK_MONOTONIC, &now) < 0) {
-		struct timespec	 ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-	}
+	if (sd_event_now(loop, CLOCK_MONOTONIC, &now) < 0)
+		now = ev_clock();
 	return now;
+}
+
+/* The monotonic clock in microseconds now, not the loop's time. */
+uint64_t
+ev_clock(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /*

@@ -50,6 +50,7 @@ void		 ev_batch(int, ev_batch_cb, void *);
 int		 ev_run(void);
 void		 ev_exit(int);
 uint64_t	 ev_now(void);
+uint64_t	 ev_clock(void);
 
 #define EV_LISTEN_FDS_START	3
 int		 ev_listen_fds(void);

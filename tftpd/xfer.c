@@ -47,7 +47,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <vis.h>
 
@@ -138,7 +137,6 @@ static void	 xfer_timeout(void *);
 static void	 xfer_arm(struct xfer *);
 static uint64_t	 xfer_bytes(const struct xfer *);
 static uint64_t	 xfer_ms(const struct xfer *);
-static uint64_t	 xfer_clock(void);
 
 static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
 static int		 xfer_epfd = -1;
@@ -431,7 +429,13 @@ xfer_send(struct xfer *x)
 				fatal("epoll_ctl");
 			break;
 		}
-		tftp_window_sent(&x->win, n, xfer_clock());
+		/*
+		 * Round trips are timed from when a batch has left, not from
+		 * the loop's wakeup before it: counting the time a window takes
+		 * to send would make the window wait too long before it
+		 * believes an ACK that shows a gap.
+		 */
+		tftp_window_sent(&x->win, n, ev_clock());
 	}
 	return 0;
 }
@@ -739,7 +743,7 @@ xfer_ack(struct xfer *x, uint16_t block)
 {
 	uint64_t	 sent = x->win.next;
 
-	switch (tftp_window_ack(&x->win, block, xfer_clock())) {
+	switch (tftp_window_ack(&x->win, block, ev_clock())) {
 	case TFTP_ACK_NEW:
 		break;
 	case TFTP_ACK_RESEND:
@@ -902,17 +906,3 @@ xfer_ms(const struct xfer *x)
 	return (ev_now() - x->start) / 1000;
 }
 
-/*
- * The window times its round trip from when a burst has left to when
- * the ACK is read, not from the loop's wakeup: a burst of 64 blocks
- * takes long to send, and a round trip that counted it would make the
- * window wait too long before it believes an ACK that shows a gap.
- */
-static uint64_t
-xfer_clock(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
