@@ -1190,9 +1190,11 @@ test_window_oack(void)
  * A lossy link, event by event: the window against a client that acts
  * as RFC 7440 and tftpload do (an ACK per full window, one at once for
  * a gap, one again after 250 ms of silence), each datagram lost at
- * random in either direction.  The server's timer is xfer.c's: 1 s,
- * doubled per timeout up to 64 s, reset by an ACK that moves the
- * window.  What is measured is simulated time, not the machine's.
+ * random in either direction.  The server's timer is xfer.c's for
+ * data: 1 s, doubled per timeout up to 64 s, reset by an ACK that moves
+ * the window (xfer.c waits a quarter longer for the OACK's ACK; here
+ * the OACK is timed like data).  What is measured is simulated time,
+ * not the machine's.
  */
 #define LOSSY_RING	65536
 #define LOSSY_DELAY	25		/* us one way */
