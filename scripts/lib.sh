@@ -1,9 +1,13 @@
 # Shared by scripts/demo, scripts/test and .ci/run: the Debian packages
 # netboot needs, and how to install the missing ones.
 
-BUILD_PKGS="gcc meson ninja-build pkg-config bison libbsd-dev libcap-dev
-libsystemd-dev libseccomp-dev libmd-dev"
-DEMO_PKGS="iproute2 tftp-hpa curl util-linux"
+# A bare Debian 12 (debootstrap minbase) lacks more than it seems: gcc
+# without its recommends has no libc6-dev (crti.o), and ps and sysctl come
+# with procps.  .ci/fresh-root runs the suite on such a system, so a
+# package missing here fails CI.
+BUILD_PKGS="gcc libc6-dev meson ninja-build pkg-config bison libbsd-dev
+libcap-dev libsystemd-dev libseccomp-dev libmd-dev"
+DEMO_PKGS="iproute2 procps tftp-hpa curl util-linux"
 TEST_PKGS="$DEMO_PKGS python3 python3-scapy atftp nftables dnsmasq-base
 isc-dhcp-relay wget mandoc nginx-light qemu-system-x86 ovmf ipxe-qemu"
 
@@ -27,18 +31,38 @@ install_packages() {
 		norc=1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq &&
-	    apt-get install -y -qq --no-install-recommends $missing >/dev/null
-	rc=$?
+	log=$(mktemp /tmp/netboot-apt.XXXXXX)
+	if apt-get update -q >"$log" 2>&1 &&
+	    apt-get install -y -q --no-install-recommends $missing \
+	    >>"$log" 2>&1; then
+		rc=0
+	else
+		rc=1
+		echo "apt-get failed; its output:" >&2
+		cat "$log" >&2
+	fi
+	rm -f "$log"
 	[ -n "$norc" ] && rm -f /usr/sbin/policy-rc.d
 	return $rc
 }
 
-# Configures (once) and builds into build/.
+# Configures (once) and builds into build/.  meson's own output is kept
+# from the terminal unless it fails, and then shown whole.
 build() {
+	log=$(mktemp /tmp/netboot-meson.XXXXXX)
 	if [ -f build/build.ninja ]; then
-		meson setup --reconfigure build "$@" >/dev/null
+		meson setup --reconfigure build "$@" >"$log" 2>&1
 	else
-		meson setup build "$@" >/dev/null
-	fi && meson compile -C build
+		meson setup build "$@" >"$log" 2>&1
+	fi
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "meson setup failed; its output:" >&2
+		cat "$log" >&2
+		[ -f build/meson-logs/meson-log.txt ] &&
+		    echo "(whole log: build/meson-logs/meson-log.txt)" >&2
+	fi
+	rm -f "$log"
+	[ $rc -eq 0 ] || return $rc
+	meson compile -C build || { echo "meson compile failed" >&2; return 1; }
 }
