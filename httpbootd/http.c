@@ -40,7 +40,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf.h"
 #include "http.h"
 
 _Static_assert(HTTP_HDRMAX <= UINT16_MAX, "spans are 16 bits");
@@ -1429,23 +1428,26 @@ suffix_match(const char *name, size_t n, const char *suffix)
 	return ci_eq((const uint8_t *)name + n - sl, sl, suffix);
 }
 
-const char *
-http_content_type(const char *path, const struct type_conf *types,
-    size_t ntypes)
+/* Whether path's last component ends in a dot and suffix, in any case. */
+int
+http_suffix_is(const char *path, const char *suffix)
 {
 	const char	*base;
-	size_t		 i, n;
 
 	if ((base = strrchr(path, '/')) != NULL)
 		base++;
 	else
 		base = path;
-	n = strlen(base);
-	for (i = 0; i < ntypes; i++)
-		if (suffix_match(base, n, types[i].suffix))
-			return types[i].mime;
+	return suffix_match(base, strlen(base), suffix);
+}
+
+const char *
+http_builtin_type(const char *path)
+{
+	size_t	 i;
+
 	for (i = 0; i < NITEMS(builtin_types); i++)
-		if (suffix_match(base, n, builtin_types[i].suffix))
+		if (http_suffix_is(path, builtin_types[i].suffix))
 			return builtin_types[i].mime;
 	return "application/octet-stream";
 }

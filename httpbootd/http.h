@@ -180,9 +180,15 @@ int		 http_error_response(const struct http_response *, char *,
 		    size_t);
 const char	*http_reason(int);
 
+/* Whether path's last component ends in a dot and suffix, in any case. */
+int		 http_suffix_is(const char *, const char *);
+/* The built-in media type for a file name, or application/octet-stream. */
+const char	*http_builtin_type(const char *);
+
 /*
  * The media type for a file name by its suffix, case-insensitive; the
- * configured types come before the built-in ones.
+ * configured types come before the built-in ones.  In mimetype.c, the
+ * one place where the configuration meets the protocol.
  */
 const char	*http_content_type(const char *, const struct type_conf *,
 		    size_t);
