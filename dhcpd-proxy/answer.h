@@ -31,6 +31,7 @@
 
 #include "conf.h"
 #include "dhcp.h"
+#include "facts.h"
 #include "policy.h"
 #include "udp.h"
 

@@ -52,16 +52,15 @@ struct ctx4 {
 	struct in_addr		 server_id;
 	struct client_facts	 facts;
 	struct boot_settings	 d;
+	struct dhcp_menu	 menu;		/* nitems 0: none */
 	int			 http;		/* boots from a URL */
 	char			 url[ANSWER_URLLEN];
 };
 
 static const char	*locate(struct ctx4 *);
 static const char	*decide(struct ctx4 *, struct dhcp_reply_conf *);
-static const struct menu *pxe_menu(const struct ctx4 *,
-			    const struct menu_entry **);
-static const char	*check_item(const struct ctx4 *,
-			    const struct menu *, const struct menu_entry *);
+static const char	*pxe_menu(struct ctx4 *);
+static const char	*check_item(const struct ctx4 *);
 static void		 destination(const struct ctx4 *, struct answer *);
 static void		 set_sin(struct answer *, struct in_addr, uint16_t);
 static void		 log_answer(const struct ctx4 *,
@@ -148,13 +147,11 @@ static const char *
 decide(struct ctx4 *c, struct dhcp_reply_conf *rc)
 {
 	const struct boot_settings	*d = &c->d;
-	const struct menu_entry		*entries = NULL;
-	const struct menu		*menu;
 	const char			*why;
 
 	memset(rc, 0, sizeof(*rc));
 	rc->kind = c->kind;
-	rc->pxe_mode = d->pxe_mode;
+	rc->direct = d->pxe_mode == PXE_DIRECT;
 	rc->server_id = c->server_id;
 	if ((d->set & SET_TFTPSERVER) && d->tftp_server.af == AF_INET)
 		rc->boot_server = d->tftp_server.u.v4;
@@ -169,12 +166,12 @@ decide(struct ctx4 *c, struct dhcp_reply_conf *rc)
 	if (!(d->set & SET_BOOTFILE) || d->bootfile[0] == '\0')
 		return "no bootfile for this client";
 	rc->bootfile = d->bootfile;
-	menu = pxe_menu(c, &entries);
-	if (c->kind == DHCP_REPLY_BOOTSRV &&
-	    (why = check_item(c, menu, entries)) != NULL)
+	if ((why = pxe_menu(c)) != NULL)
 		return why;
-	rc->menu = menu;
-	rc->entries = entries;
+	if (c->kind == DHCP_REPLY_BOOTSRV && (why = check_item(c)) != NULL)
+		return why;
+	if (c->menu.nitems > 0)
+		rc->menu = &c->menu;
 	return NULL;
 }
 
@@ -182,22 +179,32 @@ decide(struct ctx4 *c, struct dhcp_reply_conf *rc)
  * The PXE boot menu is for the BIOS PXE ROM.  Other clients whose rule
  * names a menu get it as a script from tftpd or httpbootd; iPXE (option
  * 175) would otherwise show the ROM's menu again after chain-loading.
+ * A menu of one entry is none: that entry is the rule's file.
  */
-static const struct menu *
-pxe_menu(const struct ctx4 *c, const struct menu_entry **entries)
+static const char *
+pxe_menu(struct ctx4 *c)
 {
 	const struct menu	*menu;
+	const struct menu_entry	*entries = NULL;
+	size_t			 i;
 
-	*entries = NULL;
+	c->menu.nitems = 0;
 	if (c->facts.arch != ARCH_BIOS ||
 	    dhcp_has_option(&c->m, DHO_IPXE_ENCAP))
 		return NULL;
-	if ((menu = policy_menu(c->in->conf, &c->d, entries)) == NULL ||
-	    menu->nentries < 2) {
-		*entries = NULL;
+	if ((menu = policy_menu(c->in->conf, &c->d, &entries)) == NULL ||
+	    menu->nentries < 2)
 		return NULL;
+	if (menu->nentries > DHCP_MENU_MAX)
+		return "PXE options do not fit option 43";
+	for (i = 0; i < menu->nentries; i++) {
+		c->menu.item[i].label = entries[i].label;
+		c->menu.item[i].local = entries[i].local;
 	}
-	return menu;
+	c->menu.nitems = menu->nentries;
+	c->menu.prompt = menu->prompt;
+	c->menu.timeout = menu->timeout;
+	return NULL;
 }
 
 /*
@@ -205,11 +212,10 @@ pxe_menu(const struct ctx4 *c, const struct menu_entry **entries)
  * menu the one boot server type of a direct offer (43.8).
  */
 static const char *
-check_item(const struct ctx4 *c, const struct menu *menu,
-    const struct menu_entry *entries)
+check_item(const struct ctx4 *c)
 {
-	if (menu != NULL) {
-		if (dhcp_menu_item(menu, entries, c->m.boot_type) == -1)
+	if (c->menu.nitems > 0) {
+		if (dhcp_menu_item(&c->menu, c->m.boot_type) == -1)
 			return "boot item is not in the client's menu";
 		return NULL;
 	}
@@ -306,7 +312,7 @@ log_answer(const struct ctx4 *c, const struct dhcp_reply_conf *rc,
 	} else {
 		mode = c->kind == DHCP_REPLY_BOOTSRV ? "bootitem" :
 		    rc->menu != NULL ? "menu" : c->kind == DHCP_REPLY_OFFER &&
-		    rc->pxe_mode == PXE_REDIRECT ? "redirect" : "direct";
+		    !rc->direct ? "redirect" : "direct";
 		inet_ntop(AF_INET, &bs, server, sizeof(server));
 	}
 	if (c->m.giaddr.s_addr == INADDR_ANY)

@@ -93,7 +93,6 @@ static const char	*opt_arch(const uint8_t *, uint8_t,
 			    struct dhcp_msg *);
 static const char	*opt_ndi(const uint8_t *, uint8_t, struct dhcp_msg *);
 static const char	*opt_uuid(const uint8_t *, uint8_t, struct dhcp_msg *);
-static void		 guid_to_uuid(const uint8_t *, uint8_t *);
 static const char	*opt_subnet_select(const uint8_t *, uint8_t,
 			    struct dhcp_msg *);
 static const char	*opt_vendor_opts(const uint8_t *, uint8_t,
@@ -101,7 +100,6 @@ static const char	*opt_vendor_opts(const uint8_t *, uint8_t,
 static int		 rfc3004_first(const uint8_t *, uint8_t, size_t *,
 			    size_t *);
 static int		 class_is(const struct dhcp_opt *, const char *);
-static void		 class_copy(char *, size_t, const struct dhcp_opt *);
 static enum layout	 reply_layout(enum dhcp_client_kind,
 			    const struct dhcp_reply_conf *);
 static const char	*check_conf(enum dhcp_client_kind, enum layout,
@@ -535,77 +533,6 @@ dhcp_reply_dest(const struct dhcp_msg *m, uint16_t port)
 }
 
 /*
- * The address that places the client in a subnet: option 118 (the
- * client's or a proxy's explicit choice), then the relay's link
- * selection 82.5, then giaddr, then what the caller knows: the receiving
- * interface's address for a local broadcast, the source address for a
- * unicast 4011 request.
- */
-void
-dhcp_subnet_addr(const struct dhcp_msg *m, struct in_addr local,
-    struct nb_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->af = AF_INET;
-	if (dhcp_has_option(m, DHO_SUBNET_SELECT))
-		a->u.v4 = m->subnet_select;
-	else if (m->has_link_select)
-		a->u.v4 = m->link_select;
-	else if (m->giaddr.s_addr != INADDR_ANY)
-		a->u.v4 = m->giaddr;
-	else
-		a->u.v4 = local;
-}
-
-/* Strings end at the first NUL: some firmware terminates its classes. */
-static void
-class_copy(char *dst, size_t size, const struct dhcp_opt *o)
-{
-	size_t	 n;
-
-	n = strnlen((const char *)o->data, o->len);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, o->data, n);
-	dst[n] = '\0';
-}
-
-/* Fills every field but ifname, which only the engine knows. */
-void
-dhcp_client_facts(const struct dhcp_msg *m, struct in_addr local,
-    struct client_facts *f)
-{
-	memset(f->hwaddr, 0, sizeof(f->hwaddr));
-	memcpy(f->hwaddr, m->chaddr, m->hlen);
-	f->hwlen = m->hlen;
-	f->arch = m->narch > 0 ? m->arch[0] : -1;
-	class_copy(f->vendor_class, sizeof(f->vendor_class),
-	    &m->vendor_class);
-	class_copy(f->user_class, sizeof(f->user_class), &m->user_class);
-	f->has_uuid = dhcp_has_option(m, DHO_CLIENT_UUID);
-	guid_to_uuid(m->uuid, f->uuid);
-	dhcp_subnet_addr(m, local, &f->subnet_addr);
-	f->af = AF_INET;
-}
-
-/*
- * PXE clients send the SMBIOS GUID with its first three fields little
- * endian; operators write it as dmidecode and qemu -uuid print it, which
- * is RFC 4122 order.  The policy compares the latter.
- */
-static void
-guid_to_uuid(const uint8_t *g, uint8_t *u)
-{
-	static const uint8_t	 order[16] = {
-		3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15
-	};
-	size_t			 i;
-
-	for (i = 0; i < 16; i++)
-		u[i] = g[order[i]];
-}
-
-/*
  * The largest reply for this client: the buffer, an Ethernet frame and
  * the client's option 57 less the IP and UDP headers, whichever is least.
  */
@@ -622,26 +549,25 @@ dhcp_reply_limit(const struct dhcp_msg *m, size_t size)
 	return limit;
 }
 
-/* The boot server type of menu entry i; a local entry boots the disk. */
+/* The boot server type of menu item i; a local item boots the disk. */
 uint16_t
-dhcp_menu_type(const struct menu_entry *entries, size_t i)
+dhcp_menu_type(const struct dhcp_menu *menu, size_t i)
 {
-	if (entries[i].local)
+	if (menu->item[i].local)
 		return PXE_TYPE_LOCAL;
 	return PXE_TYPE_FIRST + i;
 }
 
-/* The entry a boot item type (43.71) names, or -1. */
+/* The item a boot item type (43.71) names, or -1. */
 int
-dhcp_menu_item(const struct menu *menu, const struct menu_entry *entries,
-    uint16_t type)
+dhcp_menu_item(const struct dhcp_menu *menu, uint16_t type)
 {
 	size_t	 i;
 
 	if (type == PXE_TYPE_LOCAL)
 		return -1;
-	for (i = 0; i < menu->nentries; i++)
-		if (dhcp_menu_type(entries, i) == type)
+	for (i = 0; i < menu->nitems; i++)
+		if (dhcp_menu_type(menu, i) == type)
 			return i;
 	return -1;
 }
@@ -703,9 +629,9 @@ reply_layout(enum dhcp_client_kind kind, const struct dhcp_reply_conf *rc)
 		return LAYOUT_HTTP;
 	if (rc->kind == DHCP_REPLY_BOOTSRV)
 		return LAYOUT_BOOTITEM;
-	if (rc->menu != NULL && rc->menu->nentries > 1)
+	if (rc->menu != NULL && rc->menu->nitems > 1)
 		return LAYOUT_MENU;
-	if (rc->kind == DHCP_REPLY_OFFER && rc->pxe_mode == PXE_REDIRECT)
+	if (rc->kind == DHCP_REPLY_OFFER && !rc->direct)
 		return LAYOUT_REDIRECT;
 	return LAYOUT_DIRECT;
 }
@@ -886,7 +812,7 @@ pxe_direct(const struct dhcp_reply_conf *rc, struct wbuf *w)
 static void
 pxe_menu(const struct dhcp_reply_conf *rc, struct wbuf *w)
 {
-	const struct menu	*menu = rc->menu;
+	const struct dhcp_menu	*menu = rc->menu;
 	size_t			 i, len, start;
 
 	w_u8(w, PXE_DISCOVERY_CONTROL);
@@ -895,25 +821,26 @@ pxe_menu(const struct dhcp_reply_conf *rc, struct wbuf *w)
 	    PXE_DISC_LIST_ONLY);
 
 	start = w_sub_begin(w, PXE_BOOT_SERVERS);
-	for (i = 0; i < menu->nentries; i++) {
-		if (rc->entries[i].local)
+	for (i = 0; i < menu->nitems; i++) {
+		if (menu->item[i].local)
 			continue;
-		w_u16(w, dhcp_menu_type(rc->entries, i));
+		w_u16(w, dhcp_menu_type(menu, i));
 		w_u8(w, 1);
 		w_bytes(w, &rc->server_id, 4);
 	}
 	w_sub_end(w, start);
 
 	start = w_sub_begin(w, PXE_BOOT_MENU);
-	for (i = 0; i < menu->nentries; i++) {
-		len = strnlen(rc->entries[i].label, NB_NAMELEN);
-		w_u16(w, dhcp_menu_type(rc->entries, i));
+	for (i = 0; i < menu->nitems; i++) {
+		len = strnlen(menu->item[i].label, DHCP_OPTLEN);
+		w_u16(w, dhcp_menu_type(menu, i));
 		w_u8(w, len);
-		w_bytes(w, rc->entries[i].label, len);
+		w_bytes(w, menu->item[i].label, len);
 	}
 	w_sub_end(w, start);
 
-	if ((len = strnlen(menu->prompt, NB_TEXTLEN)) > 0) {
+	if (menu->prompt != NULL &&
+	    (len = strnlen(menu->prompt, DHCP_OPTLEN)) > 0) {
 		start = w_sub_begin(w, PXE_MENU_PROMPT);
 		w_u8(w, menu->timeout == 0 ? 255 :
 		    menu->timeout > 254 ? 254 : menu->timeout);

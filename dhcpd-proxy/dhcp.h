@@ -29,9 +29,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "policy.h"
-
 #define DHCP_SERVER_PORT	67
 #define DHCP_CLIENT_PORT	68
 #define DHCP_PXE_PORT		4011
@@ -48,6 +45,7 @@
 #define DHCP_MAX_REPLY		1472	/* an Ethernet frame */
 #define DHCP_OPTLEN		255
 #define DHCP_MAXARCH		8
+#define DHCP_MENU_MAX		85	/* entries that fit 43.9: 3 bytes each */
 
 #define BOOTREQUEST		1
 #define BOOTREPLY		2
@@ -187,21 +185,38 @@ struct dhcp_msg {
 };
 
 /*
+ * A BIOS boot menu: the PXE boot menu (43.9) lists every item, the boot
+ * servers (43.8) every item but those that boot from the local disk.
+ * The strings belong to the caller.
+ */
+struct dhcp_menu_item {
+	const char	*label;
+	int		 local;
+};
+
+struct dhcp_menu {
+	const char		*prompt;	/* "" for none */
+	uint32_t		 timeout;	/* seconds, 0 for none */
+	size_t			 nitems;
+	struct dhcp_menu_item	 item[DHCP_MENU_MAX];
+};
+
+/*
  * What to answer, decided by the engine from the policy.  boot_server is
  * the TFTP server (siaddr, 43.8, 66); when 0 the proxy's own server_id
  * stands in.  bootfile is a TFTP path, or an absolute http:// URL for an
- * HTTP boot client.  menu (with its nentries entries starting at
- * entries[0]) is the BIOS boot menu; it is sent only with more than one
- * entry.
+ * HTTP boot client.  An offer tells the client to ask again on port 4011
+ * for its file, unless direct (PXE_DIRECT) puts it in the offer.  menu,
+ * if not NULL, is the BIOS boot menu; it is sent only with more than one
+ * item.
  */
 struct dhcp_reply_conf {
 	enum dhcp_reply_kind	 kind;
-	enum pxe_mode		 pxe_mode;
+	int			 direct;
 	struct in_addr		 server_id;
 	struct in_addr		 boot_server;
 	const char		*bootfile;
-	const struct menu	*menu;
-	const struct menu_entry	*entries;
+	const struct dhcp_menu	*menu;
 };
 
 int			 dhcp_parse(const uint8_t *, size_t, struct dhcp_msg *,
@@ -211,14 +226,9 @@ enum dhcp_client_kind	 dhcp_client_kind(const struct dhcp_msg *);
 enum dhcp_reply_kind	 dhcp_reply_kind(const struct dhcp_msg *, uint16_t,
 			    const char **);
 enum dhcp_dest		 dhcp_reply_dest(const struct dhcp_msg *, uint16_t);
-void			 dhcp_subnet_addr(const struct dhcp_msg *,
-			    struct in_addr, struct nb_addr *);
-void			 dhcp_client_facts(const struct dhcp_msg *,
-			    struct in_addr, struct client_facts *);
 size_t			 dhcp_reply_limit(const struct dhcp_msg *, size_t);
-uint16_t		 dhcp_menu_type(const struct menu_entry *, size_t);
-int			 dhcp_menu_item(const struct menu *,
-			    const struct menu_entry *, uint16_t);
+uint16_t		 dhcp_menu_type(const struct dhcp_menu *, size_t);
+int			 dhcp_menu_item(const struct dhcp_menu *, uint16_t);
 ssize_t			 dhcp_build_reply(const struct dhcp_msg *,
 			    const struct dhcp_reply_conf *, uint8_t *, size_t,
 			    const char **);

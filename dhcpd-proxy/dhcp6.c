@@ -75,13 +75,6 @@ static const char	*opt_arch(const struct opt6 *, struct dhcp6_msg *);
 static int		 first_instance(const uint8_t *, size_t,
 			    const uint8_t **, size_t *);
 static int		 class_is(const struct dhcp6_msg *, const char *);
-static void		 class_copy(char *, size_t, const uint8_t *, size_t);
-static int		 duid_hwaddr(const uint8_t *, size_t, uint8_t *,
-			    uint8_t *);
-static int		 eui64_hwaddr(const struct in6_addr *, uint8_t *,
-			    uint8_t *);
-static void		 client_hwaddr(const struct dhcp6_msg *,
-			    const struct in6_addr *, struct client_facts *);
 static const char	*check_conf(enum dhcp_client_kind,
 			    const struct dhcp6_reply_conf *);
 static size_t		 relay_overhead(const struct dhcp6_msg *);
@@ -197,7 +190,7 @@ relay_option(struct opt6 *o, struct dhcp6_relay *r, const uint8_t **inner,
 	case D6O_CLIENT_LINKLAYER:
 		if (r->lladdr_len != 0)
 			return "duplicate option";
-		if (o->olen < 3 || o->olen - 2 > NB_HWADDRLEN)
+		if (o->olen < 3 || o->olen - 2 > DHCP6_LLADDR_MAX)
 			return "bad client link-layer address (79)";
 		r->lltype = get16(o->data);
 		r->lladdr_len = o->olen - 2;
@@ -430,134 +423,12 @@ dhcp6_reply_kind(const struct dhcp6_msg *m, uint16_t port,
 	return DHCP6_REPLY_NONE;
 }
 
-/*
- * The link-address of the relay next to the client places it; without
- * a relay, or when that relay has no address on the client's link, the
- * caller's address does: the receiving interface's for a multicast, the
- * source for a unicast to 4011.
- */
-void
-dhcp6_subnet_addr(const struct dhcp6_msg *m, const struct in6_addr *local,
-    struct nb_addr *a)
-{
-	const struct dhcp6_relay	*r;
-
-	memset(a, 0, sizeof(*a));
-	a->af = AF_INET6;
-	a->u.v6 = *local;
-	if (m->nrelay == 0)
-		return;
-	r = &m->relay[m->nrelay - 1];
-	if (!IN6_IS_ADDR_UNSPECIFIED(&r->link))
-		a->u.v6 = r->link;
-}
-
-static void
-class_copy(char *dst, size_t size, const uint8_t *src, size_t len)
-{
-	size_t	 n;
-
-	n = strnlen((const char *)src, len);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-/* DUID-LLT or DUID-LL of an Ethernet card hold its MAC. */
-static int
-duid_hwaddr(const uint8_t *duid, size_t len, uint8_t *hw, uint8_t *hwlen)
-{
-	size_t	 off;
-
-	if (len < 4 || get16(duid + 2) != HWTYPE_ETHER)
-		return 0;
-	if (get16(duid) == DUID_LLT)
-		off = 8;
-	else if (get16(duid) == DUID_LL)
-		off = 4;
-	else
-		return 0;
-	if (len != off + 6)
-		return 0;
-	memcpy(hw, duid + off, 6);
-	*hwlen = 6;
-	return 1;
-}
-
-/* A link-local address made from a MAC (RFC 4291 appendix A). */
-static int
-eui64_hwaddr(const struct in6_addr *a, uint8_t *hw, uint8_t *hwlen)
-{
-	const uint8_t	*b = a->s6_addr;
-
-	if (!IN6_IS_ADDR_LINKLOCAL(a) || b[11] != 0xff || b[12] != 0xfe)
-		return 0;
-	hw[0] = b[8] ^ 0x02;
-	hw[1] = b[9];
-	hw[2] = b[10];
-	hw[3] = b[13];
-	hw[4] = b[14];
-	hw[5] = b[15];
-	*hwlen = 6;
-	return 1;
-}
-
-/*
- * The client's MAC, best source first: the first relay's link-layer
- * option, the client's DUID, its link-local address.  EDK2 identifies
- * itself by DUID-UUID, so without a relay the address is often all
- * there is.
- */
-static void
-client_hwaddr(const struct dhcp6_msg *m, const struct in6_addr *src,
-    struct client_facts *f)
-{
-	const struct dhcp6_relay	*r = NULL;
-
-	memset(f->hwaddr, 0, sizeof(f->hwaddr));
-	f->hwlen = 0;
-	if (m->nrelay > 0) {
-		r = &m->relay[m->nrelay - 1];
-		src = &r->peer;
-	}
-	if (r != NULL && r->lladdr_len != 0 && r->lltype == HWTYPE_ETHER) {
-		memcpy(f->hwaddr, r->lladdr, r->lladdr_len);
-		f->hwlen = r->lladdr_len;
-	} else if (!duid_hwaddr(m->clientid, m->clientid_len, f->hwaddr,
-	    &f->hwlen))
-		eui64_hwaddr(src, f->hwaddr, &f->hwlen);
-}
-
-/*
- * Fills every field but ifname.  src is the packet's source address,
- * local as for dhcp6_subnet_addr().
- */
-void
-dhcp6_client_facts(const struct dhcp6_msg *m, const struct in6_addr *src,
-    const struct in6_addr *local, struct client_facts *f)
-{
-	client_hwaddr(m, src, f);
-	f->arch = m->narch > 0 ? m->arch[0] : -1;
-	class_copy(f->vendor_class, sizeof(f->vendor_class),
-	    m->vendor_class, m->vendor_class_len);
-	class_copy(f->user_class, sizeof(f->user_class), m->user_class,
-	    m->user_class_len);
-	f->has_uuid = m->clientid_len == 18 &&
-	    get16(m->clientid) == DUID_UUID;
-	memset(f->uuid, 0, sizeof(f->uuid));
-	if (f->has_uuid)
-		memcpy(f->uuid, m->clientid + 2, 16);
-	dhcp6_subnet_addr(m, local, &f->subnet_addr);
-	f->af = AF_INET6;
-}
-
 /* Our DUID-LL (RFC 8415 11.4); its length, 0 if it does not fit. */
 size_t
 dhcp6_duid_ll(const uint8_t *mac, size_t maclen, uint8_t *duid,
     size_t size)
 {
-	if (maclen == 0 || maclen > NB_HWADDRLEN || size < 4 + maclen)
+	if (maclen == 0 || maclen > DHCP6_LLADDR_MAX || size < 4 + maclen)
 		return 0;
 	duid[0] = 0;
 	duid[1] = DUID_LL;
@@ -628,7 +499,8 @@ check_conf(enum dhcp_client_kind kind, const struct dhcp6_reply_conf *rc)
 
 	if (kind == DHCP_CLIENT_OTHER || rc->kind == DHCP6_REPLY_NONE)
 		return "nothing to answer";
-	if (rc->mac == NULL || rc->maclen == 0 || rc->maclen > NB_HWADDRLEN)
+	if (rc->mac == NULL || rc->maclen == 0 ||
+	    rc->maclen > DHCP6_LLADDR_MAX)
 		return "no server hardware address";
 	if (url == NULL || *url == '\0')
 		return "no boot file URL";
@@ -656,7 +528,7 @@ static void
 build_inner(const struct dhcp6_msg *req, const struct dhcp6_reply_conf *rc,
     enum dhcp_client_kind kind, struct wbuf6 *w)
 {
-	uint8_t		 duid[4 + NB_HWADDRLEN], hdr[4];
+	uint8_t		 duid[4 + DHCP6_LLADDR_MAX], hdr[4];
 	const char	*class;
 	size_t		 len;
 

@@ -30,7 +30,6 @@
 #include <stdint.h>
 
 #include "dhcp.h"
-#include "policy.h"
 
 #define DHCP6_CLIENT_PORT	546
 #define DHCP6_SERVER_PORT	547
@@ -39,6 +38,7 @@
 #define DHCP6_MAX_REPLY		1232	/* IPv6 minimum MTU less headers */
 #define DHCP6_DUID_MAX		130	/* type and 128 bytes, RFC 8415 11.1 */
 #define DHCP6_IFID_MAX		128
+#define DHCP6_LLADDR_MAX	16	/* as BOOTP's chaddr */
 #define DHCP6_CLASS_MAX		255
 #define DHCP6_MAXRELAY		8	/* HOP_COUNT_LIMIT, RFC 8415 7.6 */
 #define DHCP6_MAXARCH		8
@@ -101,7 +101,7 @@ struct dhcp6_relay {
 	uint8_t		 ifid[DHCP6_IFID_MAX];		/* 18, echoed */
 	uint16_t	 lltype;			/* 79, RFC 6939 */
 	size_t		 lladdr_len;
-	uint8_t		 lladdr[NB_HWADDRLEN];
+	uint8_t		 lladdr[DHCP6_LLADDR_MAX];
 };
 
 /*
@@ -153,11 +153,6 @@ int			 dhcp6_parse(const uint8_t *, size_t,
 enum dhcp6_reply_kind	 dhcp6_reply_kind(const struct dhcp6_msg *, uint16_t,
 			    const uint8_t *, size_t, const char **);
 enum dhcp_client_kind	 dhcp6_client_kind(const struct dhcp6_msg *);
-void			 dhcp6_subnet_addr(const struct dhcp6_msg *,
-			    const struct in6_addr *, struct nb_addr *);
-void			 dhcp6_client_facts(const struct dhcp6_msg *,
-			    const struct in6_addr *, const struct in6_addr *,
-			    struct client_facts *);
 size_t			 dhcp6_duid_ll(const uint8_t *, size_t, uint8_t *,
 			    size_t);
 int			 dhcp6_url(char *, size_t, const char *,

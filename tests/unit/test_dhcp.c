@@ -31,6 +31,7 @@
 #include "arch.h"
 #include "tests/unit/check.h"
 #include "dhcpd-proxy/dhcp.h"
+#include "dhcpd-proxy/facts.h"
 #include "tests/data/dhcp/captures4.h"
 
 #define PKTMAX	1500
@@ -1044,7 +1045,7 @@ test_build_redirect(void)
 	CHECK_INT(parse(&p, &req, &reason), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_OFFER;
-	rc.pxe_mode = PXE_REDIRECT;
+	rc.direct = 0;
 	rc.server_id = ip("192.168.1.2");
 	rc.boot_server = ip("192.168.1.9");
 	rc.bootfile = "efi/shimx64.efi";
@@ -1088,7 +1089,7 @@ test_build_direct(void)
 	CHECK_INT(parse(&p, &req, &reason), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_OFFER;
-	rc.pxe_mode = PXE_DIRECT;
+	rc.direct = 1;
 	rc.server_id = ip("192.168.1.2");
 	rc.boot_server = ip("192.168.1.9");
 	rc.bootfile = "efi/shimx64.efi";
@@ -1135,7 +1136,7 @@ test_build_ack(void)
 	CHECK_INT(parse(&p, &req, &reason), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_ACK;
-	rc.pxe_mode = PXE_REDIRECT;	/* redirects only the offer */
+	rc.direct = 0;	/* redirects only the offer */
 	rc.server_id = ip("192.168.1.2");
 	rc.boot_server = ip("192.168.1.9");
 	rc.bootfile = "efi/shimx64.efi";
@@ -1166,8 +1167,8 @@ test_build_menu(void)
 	struct pkt		 p;
 	struct dhcp_msg		 req;
 	struct dhcp_reply_conf	 rc;
-	struct menu		 menu;
-	struct menu_entry	 ent[2];
+	struct dhcp_menu	 menu;
+	char			 prompt[301];
 	uint8_t			 b[DHCP_MAX_REPLY];
 	const uint8_t		*o;
 	const char		*reason;
@@ -1175,31 +1176,27 @@ test_build_menu(void)
 	ssize_t			 n;
 
 	memset(&menu, 0, sizeof(menu));
-	memset(ent, 0, sizeof(ent));
-	strlcpy(menu.name, "bios", sizeof(menu.name));
-	strlcpy(menu.prompt, "Press F8", sizeof(menu.prompt));
+	menu.prompt = "Press F8";
 	menu.timeout = 5;
-	menu.nentries = 2;
-	strlcpy(ent[0].label, "Linux", sizeof(ent[0].label));
-	strlcpy(ent[0].kernel, "pxelinux.0", sizeof(ent[0].kernel));
-	strlcpy(ent[1].label, "Local disk", sizeof(ent[1].label));
-	ent[1].local = 1;
+	menu.nitems = 2;
+	menu.item[0].label = "Linux";
+	menu.item[1].label = "Local disk";
+	menu.item[1].local = 1;
 
-	CHECK_INT(dhcp_menu_type(ent, 0), 0x8000);
-	CHECK_INT(dhcp_menu_type(ent, 1), PXE_TYPE_LOCAL);
-	CHECK_INT(dhcp_menu_item(&menu, ent, 0x8000), 0);
-	CHECK_INT(dhcp_menu_item(&menu, ent, 0x8001), -1);
-	CHECK_INT(dhcp_menu_item(&menu, ent, PXE_TYPE_LOCAL), -1);
+	CHECK_INT(dhcp_menu_type(&menu, 0), 0x8000);
+	CHECK_INT(dhcp_menu_type(&menu, 1), PXE_TYPE_LOCAL);
+	CHECK_INT(dhcp_menu_item(&menu, 0x8000), 0);
+	CHECK_INT(dhcp_menu_item(&menu, 0x8001), -1);
+	CHECK_INT(dhcp_menu_item(&menu, PXE_TYPE_LOCAL), -1);
 
 	mk_seabios(&p);
 	CHECK_INT(parse(&p, &req, &reason), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_OFFER;
-	rc.pxe_mode = PXE_REDIRECT;
+	rc.direct = 0;
 	rc.server_id = ip("192.168.1.2");
 	rc.boot_server = ip("192.168.1.9");
 	rc.menu = &menu;
-	rc.entries = ent;
 	n = dhcp_build_reply(&req, &rc, b, sizeof(b), &reason);
 	CHECK(n > 0);
 	check_reply_common(b, n, &p, DHCPOFFER);
@@ -1210,21 +1207,22 @@ test_build_menu(void)
 	CHECK(find_opt(b, n, DHO_BOOTFILE, &olen) == NULL);
 
 	/* No prompt: no 43.10, the client shows the menu at once. */
-	menu.prompt[0] = '\0';
+	menu.prompt = "";
 	n = dhcp_build_reply(&req, &rc, b, sizeof(b), &reason);
 	CHECK((o = find_opt(b, n, DHO_VENDOR_OPTS, &olen)) != NULL &&
 	    olen == sizeof(want43) - 11 && o[olen - 1] == 255 &&
 	    memcmp(o, want43, olen - 1) == 0);
 	/* Timeout 0 is "wait": 255. */
-	strlcpy(menu.prompt, "Press F8", sizeof(menu.prompt));
+	menu.prompt = "Press F8";
 	menu.timeout = 0;
 	n = dhcp_build_reply(&req, &rc, b, sizeof(b), &reason);
 	CHECK((o = find_opt(b, n, DHO_VENDOR_OPTS, &olen)) != NULL &&
 	    olen == sizeof(want43) && o[37] == 255);
 
 	/* A prompt longer than 43 holds is refused, not cut. */
-	memset(menu.prompt, 'x', 300);
-	menu.prompt[300] = '\0';
+	memset(prompt, 'x', 300);
+	prompt[300] = '\0';
+	menu.prompt = prompt;
 	CHECK_INT(dhcp_build_reply(&req, &rc, b, sizeof(b), &reason), -1);
 	CHECK_STR(reason, "PXE options do not fit option 43");
 }
@@ -1235,8 +1233,7 @@ test_build_one_entry(void)
 	struct pkt		 p;
 	struct dhcp_msg		 req;
 	struct dhcp_reply_conf	 rc;
-	struct menu		 menu;
-	struct menu_entry	 ent;
+	struct dhcp_menu	 menu;
 	uint8_t			 b[DHCP_MAX_REPLY];
 	const uint8_t		*o;
 	const char		*reason;
@@ -1244,19 +1241,17 @@ test_build_one_entry(void)
 	ssize_t			 n;
 
 	memset(&menu, 0, sizeof(menu));
-	memset(&ent, 0, sizeof(ent));
-	menu.nentries = 1;
-	strlcpy(menu.prompt, "Press F8", sizeof(menu.prompt));
-	strlcpy(ent.label, "Linux", sizeof(ent.label));
+	menu.nitems = 1;
+	menu.prompt = "Press F8";
+	menu.item[0].label = "Linux";
 	mk_seabios(&p);
 	CHECK_INT(parse(&p, &req, &reason), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_OFFER;
-	rc.pxe_mode = PXE_DIRECT;
+	rc.direct = 1;
 	rc.server_id = ip("192.168.1.2");
 	rc.bootfile = "undionly.kpxe";
 	rc.menu = &menu;
-	rc.entries = &ent;
 	n = dhcp_build_reply(&req, &rc, b, sizeof(b), &reason);
 	CHECK(n > 0);
 	CHECK((o = find_opt(b, n, DHO_VENDOR_OPTS, &olen)) != NULL &&
@@ -1322,7 +1317,7 @@ test_build_http(void)
 	CHECK_INT(parse(&p, &req, &reason), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_OFFER;
-	rc.pxe_mode = PXE_REDIRECT;	/* no matter to HTTP */
+	rc.direct = 0;	/* no matter to HTTP */
 	rc.server_id = ip("192.168.1.2");
 	rc.bootfile = url;
 	n = dhcp_build_reply(&req, &rc, b, sizeof(b), &reason);
@@ -1366,7 +1361,7 @@ test_build_relayed(void)
 	CHECK_INT(parse(&p, &req, &reason), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_OFFER;
-	rc.pxe_mode = PXE_DIRECT;
+	rc.direct = 1;
 	rc.server_id = ip("192.168.1.2");
 	rc.boot_server = ip("192.168.1.9");
 	rc.bootfile = "efi/shimx64.efi";
@@ -1388,8 +1383,8 @@ test_build_limits(void)
 	struct pkt		 p;
 	struct dhcp_msg		 req;
 	struct dhcp_reply_conf	 rc;
-	struct menu		 menu;
-	struct menu_entry	 ent[3];
+	struct dhcp_menu	 menu;
+	char			 label[3][61];
 	uint8_t			 b[DHCP_MAX_REPLY + 100], big[255];
 	const char		*reason;
 	size_t			 i;
@@ -1414,7 +1409,7 @@ test_build_limits(void)
 
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = DHCP_REPLY_OFFER;
-	rc.pxe_mode = PXE_DIRECT;
+	rc.direct = 1;
 	rc.server_id = ip("192.168.1.2");
 	rc.bootfile = "pxelinux.0";
 	memset(b, 0xee, sizeof(b));
@@ -1425,12 +1420,13 @@ test_build_limits(void)
 
 	/* A three-entry menu on top no longer fits in 548 bytes. */
 	memset(&menu, 0, sizeof(menu));
-	memset(ent, 0, sizeof(ent));
-	menu.nentries = 3;
-	for (i = 0; i < 3; i++)
-		memset(ent[i].label, 'a' + i, 60);
+	menu.nitems = 3;
+	for (i = 0; i < 3; i++) {
+		memset(label[i], 'a' + i, 60);
+		label[i][60] = '\0';
+		menu.item[i].label = label[i];
+	}
 	rc.menu = &menu;
-	rc.entries = ent;
 	memset(b, 0xee, sizeof(b));
 	CHECK_INT(dhcp_build_reply(&req, &rc, b, sizeof(b), &reason), -1);
 	CHECK_STR(reason, "reply larger than the client accepts");

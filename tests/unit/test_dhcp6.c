@@ -30,6 +30,7 @@
 
 #include "tests/unit/check.h"
 #include "dhcpd-proxy/dhcp6.h"
+#include "dhcpd-proxy/facts.h"
 #include "tests/data/dhcp/captures6.h"
 
 #define PKTMAX	1500
