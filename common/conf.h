@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
 
@@ -195,6 +196,7 @@ struct netboot_conf {
 
 /* parse.y */
 struct netboot_conf	*conf_parse(const char *);
+struct netboot_conf	*conf_parse_file(FILE *, const char *);
 
 /* conf.c */
 struct netboot_conf	*conf_new(void);

@@ -581,17 +581,29 @@ struct netboot_conf *
 conf_parse(const char *path)
 {
 	struct netboot_conf	*c;
+	FILE			*fp;
 
-	memset(&lex, 0, sizeof(lex));
-	if ((lex.fp = fopen(path, "r")) == NULL) {
+	if ((fp = fopen(path, "r")) == NULL) {
 		log_warn("%s", path);
 		return NULL;
 	}
-	lex.path = path;
+	c = conf_parse_file(fp, path);
+	fclose(fp);
+	return c;
+}
+
+/* The file is read to its end but not closed; name is for messages. */
+struct netboot_conf *
+conf_parse_file(FILE *fp, const char *name)
+{
+	struct netboot_conf	*c;
+
+	memset(&lex, 0, sizeof(lex));
+	lex.fp = fp;
+	lex.path = name;
 	lex.lineno = 1;
 	if ((conf = conf_new()) == NULL) {
-		log_warn("%s", path);
-		fclose(lex.fp);
+		log_warn("%s", name);
 		return NULL;
 	}
 	if (yyparse() != 0 && nerrs == 0)
@@ -600,7 +612,6 @@ conf_parse(const char *path)
 		conferr(lex.lineno, "read error");
 	refs_resolve();
 
-	fclose(lex.fp);
 	free(lex.pushback);
 	free(refs);
 	refs = NULL;
