@@ -42,6 +42,7 @@ struct engine_env {
 	struct listener		*listeners;
 	size_t			 nlisteners;
 	struct ipc		*ipc;		/* to the parent */
+	void			*engine;	/* the daemon's own state */
 };
 
 struct daemon_def {

@@ -53,10 +53,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conn.h"
 #include "etag.h"
 #include "fcache.h"
 #include "log.h"
+#include "respond.h"
 
 #define ETAG_SETS	64
 #define ETAG_WAYS	4
@@ -88,9 +88,16 @@ struct etag_job {
 	struct fc_entry		*fe;		/* held: its descriptor */
 	off_t			 off;
 	struct hash128		 h;
-	struct xfer_list	 waiters;
+	TAILQ_HEAD(, etag_wait)	 waiters;
 };
 TAILQ_HEAD(etag_jobs, etag_job);
+
+struct etag {
+	struct etag_entry	 cache[ETAG_SETS][ETAG_WAYS];
+	uint64_t		 clock;
+	struct etag_jobs	 jobs;
+	uint8_t			 readbuf[ETAG_READSZ];
+};
 
 static uint64_t	 rotl(uint64_t, int);
 static uint64_t	 fmix(uint64_t);
@@ -99,20 +106,18 @@ static uint64_t	 load64(const uint8_t *);
 static void	 stripes(struct hash128 *, const uint8_t *, size_t);
 static void	 key_from_stat(struct etag_key *, const struct stat *);
 static int	 key_still(int, const struct etag_key *);
-static struct etag_entry *cache_set(const struct etag_key *);
-static const char *cache_find(const struct etag_key *);
-static void	 cache_add(const struct etag_key *, const char *);
+static struct etag_entry *cache_set(struct etag *, const struct etag_key *);
+static const char *cache_find(struct etag *, const struct etag_key *);
+static void	 cache_add(struct etag *, const struct etag_key *,
+		    const char *);
 static void	 tag_format(struct hash128 *, char *);
-static int	 hash_range(int, struct hash128 *, off_t *, off_t, size_t);
-static int	 hash_now(int, const struct etag_key *, char *);
-static struct etag_job *job_find(const struct etag_key *);
-static struct etag_job *job_new(struct fc_entry *, const struct etag_key *);
-static void	 job_finish(struct etag_job *, int);
-
-static struct etag_entry cache[ETAG_SETS][ETAG_WAYS];
-static uint64_t		 cache_clock;
-static struct etag_jobs	 jobs = TAILQ_HEAD_INITIALIZER(jobs);
-static uint8_t		 readbuf[ETAG_READSZ];
+static int	 hash_range(struct etag *, int, struct hash128 *, off_t *,
+		    off_t, size_t);
+static int	 hash_now(struct etag *, int, const struct etag_key *, char *);
+static struct etag_job *job_find(struct etag *, const struct etag_key *);
+static struct etag_job *job_new(struct etag *, struct fc_entry *,
+		    const struct etag_key *);
+static void	 job_finish(struct etag *, struct etag_job *, int);
 
 static uint64_t
 rotl(uint64_t v, int r)
@@ -247,23 +252,23 @@ key_still(int fd, const struct etag_key *k)
 }
 
 static struct etag_entry *
-cache_set(const struct etag_key *k)
+cache_set(struct etag *et, const struct etag_key *k)
 {
 	uint64_t	 h = fmix(k->dev ^ rotl(k->ino, 32));
 
-	return cache[h % ETAG_SETS];
+	return et->cache[h % ETAG_SETS];
 }
 
 static const char *
-cache_find(const struct etag_key *k)
+cache_find(struct etag *et, const struct etag_key *k)
 {
-	struct etag_entry	*set = cache_set(k);
+	struct etag_entry	*set = cache_set(et, k);
 	int			 i;
 
 	for (i = 0; i < ETAG_WAYS; i++)
 		if (set[i].used != 0 &&
 		    memcmp(&set[i].key, k, sizeof(*k)) == 0) {
-			set[i].used = ++cache_clock;
+			set[i].used = ++et->clock;
 			return set[i].tag;
 		}
 	return NULL;
@@ -271,9 +276,9 @@ cache_find(const struct etag_key *k)
 
 /* An older version of the same file goes first, then the least used. */
 static void
-cache_add(const struct etag_key *k, const char *tag)
+cache_add(struct etag *et, const struct etag_key *k, const char *tag)
 {
-	struct etag_entry	*set = cache_set(k), *e = &set[0];
+	struct etag_entry	*set = cache_set(et, k), *e = &set[0];
 	int			 i;
 
 	for (i = 0; i < ETAG_WAYS; i++) {
@@ -286,7 +291,7 @@ cache_add(const struct etag_key *k, const char *tag)
 			e = &set[i];
 	}
 	e->key = *k;
-	e->used = ++cache_clock;
+	e->used = ++et->clock;
 	strlcpy(e->tag, tag, sizeof(e->tag));
 }
 
@@ -310,14 +315,15 @@ tag_format(struct hash128 *h, char *tag)
  * ends before size.
  */
 static int
-hash_range(int fd, struct hash128 *h, off_t *off, off_t size, size_t max)
+hash_range(struct etag *et, int fd, struct hash128 *h, off_t *off,
+    off_t size, size_t max)
 {
 	size_t	 done = 0, want;
 	ssize_t	 n;
 
 	while (*off < size && done < max) {
 		want = size - *off < ETAG_READSZ ? size - *off : ETAG_READSZ;
-		if ((n = pread(fd, readbuf, want, *off)) == -1) {
+		if ((n = pread(fd, et->readbuf, want, *off)) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_warn("hashing for the ETag");
@@ -325,66 +331,85 @@ hash_range(int fd, struct hash128 *h, off_t *off, off_t size, size_t max)
 		}
 		if (n == 0)
 			return -1;
-		hash128_update(h, readbuf, n);
+		hash128_update(h, et->readbuf, n);
 		*off += n;
 		done += n;
 	}
 	return *off == size;
 }
 
+struct etag *
+etag_new(void)
+{
+	struct etag	*et;
+
+	if ((et = calloc(1, sizeof(*et))) == NULL)
+		return NULL;
+	TAILQ_INIT(&et->jobs);
+	return et;
+}
+
 static int
-hash_now(int fd, const struct etag_key *k, char *tag)
+hash_now(struct etag *et, int fd, const struct etag_key *k, char *tag)
 {
 	struct hash128	 h;
 	off_t		 off = 0;
 
 	hash128_init(&h);
-	if (hash_range(fd, &h, &off, k->size, SIZE_MAX) != 1 ||
+	if (hash_range(et, fd, &h, &off, k->size, SIZE_MAX) != 1 ||
 	    !key_still(fd, k))
 		return ETAG_NONE;
 	tag_format(&h, tag);
-	cache_add(k, tag);
+	cache_add(et, k, tag);
 	return ETAG_READY;
 }
 
 int
-etag_get(struct fc_entry *fe, char *tag, struct xfer *x)
+etag_lookup(struct etag *et, struct fc_entry *fe, char *tag)
 {
 	struct etag_key	 k;
-	struct etag_job	*j;
 	const char	*t;
 
 	key_from_stat(&k, &fe->st);
-	if ((t = cache_find(&k)) != NULL) {
+	if ((t = cache_find(et, &k)) != NULL) {
 		strlcpy(tag, t, ETAG_STRLEN);
 		return ETAG_READY;
 	}
-	if ((j = job_find(&k)) == NULL) {
-		if (fe->st.st_size <= ETAG_SYNC_MAX)
-			return hash_now(fe->fd, &k, tag);
-		if ((j = job_new(fe, &k)) == NULL)
-			return ETAG_NONE;
-	}
-	x->job = j;
-	TAILQ_INSERT_TAIL(&j->waiters, x, link);
+	if (fe->st.st_size <= ETAG_SYNC_MAX)
+		return hash_now(et, fe->fd, &k, tag);
 	return ETAG_PENDING;
 }
 
-void
-etag_cancel(struct xfer *x)
+int
+etag_wait(struct etag *et, struct fc_entry *fe, struct etag_wait *w)
 {
-	if (x->job == NULL)
+	struct etag_key	 k;
+	struct etag_job	*j;
+
+	key_from_stat(&k, &fe->st);
+	if ((j = job_find(et, &k)) == NULL &&
+	    (j = job_new(et, fe, &k)) == NULL)
+		return -1;
+	w->job = j;
+	TAILQ_INSERT_TAIL(&j->waiters, w, link);
+	return 0;
+}
+
+void
+etag_cancel(struct etag_wait *w)
+{
+	if (w->job == NULL)
 		return;
-	TAILQ_REMOVE(&x->job->waiters, x, link);
-	x->job = NULL;
+	TAILQ_REMOVE(&w->job->waiters, w, link);
+	w->job = NULL;
 }
 
 static struct etag_job *
-job_find(const struct etag_key *k)
+job_find(struct etag *et, const struct etag_key *k)
 {
 	struct etag_job	*j;
 
-	TAILQ_FOREACH(j, &jobs, link)
+	TAILQ_FOREACH(j, &et->jobs, link)
 		if (memcmp(&j->key, k, sizeof(*k)) == 0)
 			return j;
 	return NULL;
@@ -395,7 +420,7 @@ job_find(const struct etag_key *k)
  * first; it needs no descriptor of its own.
  */
 static struct etag_job *
-job_new(struct fc_entry *fe, const struct etag_key *k)
+job_new(struct etag *et, struct fc_entry *fe, const struct etag_key *k)
 {
 	struct etag_job	*j;
 
@@ -409,8 +434,7 @@ job_new(struct fc_entry *fe, const struct etag_key *k)
 	hash128_init(&j->h);
 	TAILQ_INIT(&j->waiters);
 	posix_fadvise(fe->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	TAILQ_INSERT_TAIL(&jobs, j, link);
-	engine_wake();
+	TAILQ_INSERT_TAIL(&et->jobs, j, link);
 	log_debug("hashing a file of %lld bytes for its ETag",
 	    (long long)k->size);
 	return j;
@@ -418,20 +442,27 @@ job_new(struct fc_entry *fe, const struct etag_key *k)
 
 /* One slice of the first job per turn; the jobs take turns. */
 int
-etag_run(void)
+etag_run(struct etag *et)
 {
 	struct etag_job	*j;
 	int		 r;
 
-	if ((j = TAILQ_FIRST(&jobs)) == NULL)
+	if ((j = TAILQ_FIRST(&et->jobs)) == NULL)
 		return 0;
-	r = hash_range(j->fe->fd, &j->h, &j->off, j->key.size, ETAG_SLICE);
-	TAILQ_REMOVE(&jobs, j, link);
+	r = hash_range(et, j->fe->fd, &j->h, &j->off, j->key.size,
+	    ETAG_SLICE);
+	TAILQ_REMOVE(&et->jobs, j, link);
 	if (r == 0)
-		TAILQ_INSERT_TAIL(&jobs, j, link);
+		TAILQ_INSERT_TAIL(&et->jobs, j, link);
 	else
-		job_finish(j, r == 1);
-	return !TAILQ_EMPTY(&jobs);
+		job_finish(et, j, r == 1);
+	return etag_busy(et);
+}
+
+int
+etag_busy(const struct etag *et)
+{
+	return !TAILQ_EMPTY(&et->jobs);
 }
 
 /*
@@ -439,10 +470,10 @@ etag_run(void)
  * waiters are answered without one and the next request hashes anew.
  */
 static void
-job_finish(struct etag_job *j, int ok)
+job_finish(struct etag *et, struct etag_job *j, int ok)
 {
-	struct xfer	*x;
-	char		 tag[ETAG_STRLEN];
+	struct etag_wait	*w;
+	char			 tag[ETAG_STRLEN];
 
 	if (ok && !key_still(j->fe->fd, &j->key)) {
 		log_info("file changed while hashed for its ETag");
@@ -450,13 +481,13 @@ job_finish(struct etag_job *j, int ok)
 	}
 	if (ok) {
 		tag_format(&j->h, tag);
-		cache_add(&j->key, tag);
+		cache_add(et, &j->key, tag);
 	}
 	fcache_put(j->fe);
-	while ((x = TAILQ_FIRST(&j->waiters)) != NULL) {
-		TAILQ_REMOVE(&j->waiters, x, link);
-		x->job = NULL;
-		respond_file_ready(x, ok ? tag : NULL);
+	while ((w = TAILQ_FIRST(&j->waiters)) != NULL) {
+		TAILQ_REMOVE(&j->waiters, w, link);
+		w->job = NULL;
+		w->done(w, ok ? tag : NULL);
 	}
 	free(j);
 }

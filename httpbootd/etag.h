@@ -23,13 +23,15 @@
 #ifndef HTTPBOOTD_ETAG_H
 #define HTTPBOOTD_ETAG_H
 
+#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <stddef.h>
 #include <stdint.h>
 
+struct etag;
+struct etag_job;
 struct fc_entry;
-struct xfer;
 
 /* The streaming 128-bit content hash (not cryptographic). */
 struct hash128 {
@@ -43,20 +45,39 @@ void	 hash128_init(struct hash128 *);
 void	 hash128_update(struct hash128 *, const void *, size_t);
 void	 hash128_final(struct hash128 *, uint8_t [16]);
 
-/* etag_get() results */
+/*
+ * A request waiting for a file's tag, as its owner embeds it: done()
+ * is called once with the tag, or NULL when the file could not be read
+ * or changed meanwhile.  done() may free the struct.
+ */
+struct etag_wait {
+	TAILQ_ENTRY(etag_wait)	 link;
+	struct etag_job		*job;
+	void			(*done)(struct etag_wait *, const char *);
+};
+
+/* etag_lookup() results */
 #define ETAG_READY	0	/* the tag is in the buffer */
-#define ETAG_PENDING	1	/* the xfer waits; respond_file_ready() */
+#define ETAG_PENDING	1	/* hashing takes a while: etag_wait() */
 #define ETAG_NONE	(-1)	/* no tag: the file could not be read */
 
+/* The tag cache and the files being hashed: one per engine. */
+struct etag	*etag_new(void);
 /*
  * The tag of the cached open file into a buffer of ETAG_STRLEN bytes.
- * A small file is hashed at once; a large one in slices between other
- * work, the xfer waiting until it is done.
+ * A small file is hashed at once; a large one is ETAG_PENDING.
  */
-int	 etag_get(struct fc_entry *, char *, struct xfer *);
-/* The xfer no longer waits for its tag. */
-void	 etag_cancel(struct xfer *);
-/* Hashes one slice; returns whether work remains.  engine_wake() runs it. */
-int	 etag_run(void);
+int	 etag_lookup(struct etag *, struct fc_entry *, char *);
+/*
+ * Hashes a large file in slices between other work (etag_run()) and
+ * calls w->done() at the end.  -1 when it cannot start: no tag then.
+ */
+int	 etag_wait(struct etag *, struct fc_entry *, struct etag_wait *);
+/* The waiter no longer waits. */
+void	 etag_cancel(struct etag_wait *);
+/* Hashes one slice; returns whether work remains. */
+int	 etag_run(struct etag *);
+/* Whether work remains for etag_run(). */
+int	 etag_busy(const struct etag *);
 
 #endif /* HTTPBOOTD_ETAG_H */

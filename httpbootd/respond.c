@@ -15,9 +15,8 @@
  */
 
 /*
- * What a parsed request is answered with: a file beneath the root, a
- * boot script rendered for the client, or an error.  The response's
- * header is built here into the xfer; conn.c sends it.  Nothing here
+ * What a parsed request is answered with.  The response's header is
+ * built here into the struct response; conn.c sends it.  Nothing here
  * keeps a pointer into the configuration past the call: a reload may
  * free it while a request waits for its file's ETag.
  */
@@ -31,8 +30,7 @@
 #include <vis.h>
 
 #include "arch.h"
-#include "conn.h"
-#include "daemon.h"
+#include "bootscript.h"
 #include "etag.h"
 #include "ev.h"
 #include "fcache.h"
@@ -40,126 +38,116 @@
 #include "path.h"
 #include "policy.h"
 #include "render.h"
+#include "respond.h"
 
-#define SCRIPT_MAX	65536	/* a rendered boot script */
 #define PARAM_MAX	64	/* a query parameter's value */
 
-static void	 request_body(struct xfer *);
-static void	 refuse(struct conn *, int, const char *, const char *);
-static int	 file_open(struct conn *, const char *);
-static struct fc_entry *file_get(const char *);
-static int	 open_status(struct conn *, const char *, int);
-static void	 file_respond(struct xfer *, const char *);
-static void	 file_close(struct xfer *);
-static void	 script_respond(struct conn *, const struct script_conf *,
-		    const char *);
-static void	 script_facts(struct conn *, struct client_facts *);
-static int	 same_path(const char *, const char *);
+static void	 refuse(const struct respond_req *, int, const char *,
+		    const char *, struct response *);
+static int	 file_open(struct respond_env *, const struct respond_req *,
+		    const char *, struct response *);
+static struct fc_entry *file_get(const struct respond_env *,
+		    const struct respond_req *, const char *);
+static int	 open_status(struct respond_env *, const struct respond_req *,
+		    int);
+static void	 script_respond(const struct respond_env *,
+		    const struct respond_req *, const struct script_conf *,
+		    const char *, struct response *);
+static void	 script_facts(const struct respond_req *,
+		    struct client_facts *);
+static const char *client_str(const struct respond_req *, char *, size_t);
 
-void
-respond_request(struct conn *c)
+int
+respond_request(struct respond_env *re, const struct respond_req *rq,
+    struct response *r)
 {
-	struct xfer			*x = c->x;
+	const struct http_request	*req = rq->req;
 	const struct script_conf	*sc;
 	const char			*why;
 	char				 dec[HTTP_TARGETMAX + 1];
 	char				 path[HTTP_TARGETMAX + 1];
-	int				 r;
+	int				 rv;
 
-	x->keepalive = x->req.keepalive;
-	request_body(x);
-	if (http_path_decode(x->in + x->req.path.off, x->req.path.len, dec,
+	r->keepalive = req->keepalive;
+	if (http_path_decode(rq->in + req->path.off, req->path.len, dec,
 	    sizeof(dec)) == -1) {
 		/* The path as sent, then: the target is at most that long. */
-		memcpy(dec, x->in + x->req.path.off, x->req.path.len);
-		dec[x->req.path.len] = '\0';
-		refuse(c, 400, dec, "bad escape, backslash, encoded slash "
-		    "or control character");
-		return;
+		memcpy(dec, rq->in + req->path.off, req->path.len);
+		dec[req->path.len] = '\0';
+		refuse(rq, 400, dec, "bad escape, backslash, encoded slash "
+		    "or control character", r);
+		return RESPOND_READY;
 	}
-	if ((r = path_clean(dec, strlen(dec), path, sizeof(path),
+	if ((rv = path_clean(dec, strlen(dec), path, sizeof(path),
 	    &why)) == PATH_REFUSED) {
-		refuse(c, 400, dec, why);
-		return;
+		refuse(rq, 400, dec, why, r);
+		return RESPOND_READY;
 	}
-	sc = script_lookup(srv.env->dc, path);
+	sc = script_lookup(re->env->dc, path);
 	if (sc != NULL && !sc->files_first) {
-		script_respond(c, sc, path);
-		return;
+		script_respond(re, rq, sc, path, r);
+		return RESPOND_READY;
 	}
-	if (r == PATH_EMPTY)
-		r = 404;	/* no index, no listing */
-	else if ((r = file_open(c, path)) == 0)
-		return;
-	if (r == 404 && sc != NULL)
-		script_respond(c, sc, path);
+	if (rv == PATH_EMPTY)
+		rv = 404;	/* no index, no listing */
+	else if ((rv = file_open(re, rq, path, r)) <= RESPOND_TAG)
+		return rv;
+	if (rv == 404 && sc != NULL)
+		script_respond(re, rq, sc, path, r);
 	else
-		respond_error(c, r);
-}
-
-/*
- * The part of a body already read belongs to this request; the rest
- * is discarded as it comes, before the next request is parsed.
- */
-static void
-request_body(struct xfer *x)
-{
-	uint64_t	 have = x->inlen - x->req.hdrlen;
-
-	if (have > x->req.bodylen)
-		have = x->req.bodylen;
-	x->reqlen = x->req.hdrlen + have;
-	x->drain = x->req.bodylen - have;
+		respond_error(rq, rv, r);
+	return RESPOND_READY;
 }
 
 /* A path we will not look up: logged, then answered. */
 static void
-refuse(struct conn *c, int status, const char *path, const char *why)
+refuse(const struct respond_req *rq, int status, const char *path,
+    const char *why, struct response *r)
 {
 	char	 ab[NB_ADDRSTRLEN], *vis = NULL;
 
 	if (stravis(&vis, path, VIS_SAFE | VIS_OCTAL | VIS_DQ) == -1)
 		vis = NULL;
 	log_info("refused client=%s path=\"%s\" status=%d reason=\"%s\"",
-	    conn_client(c, ab, sizeof(ab)), vis != NULL ? vis : "-", status,
+	    client_str(rq, ab, sizeof(ab)), vis != NULL ? vis : "-", status,
 	    why);
 	free(vis);
-	respond_error(c, status);
+	respond_error(rq, status, r);
 }
 
 /*
- * Opens the file and gets its ETag.  Returns 0 once the response is
- * under way (or waits for the tag), else the status to answer.
+ * Opens the file and gets its ETag.  Returns RESPOND_READY or
+ * RESPOND_TAG once r describes the file, else the status to answer.
  */
 static int
-file_open(struct conn *c, const char *path)
+file_open(struct respond_env *re, const struct respond_req *rq,
+    const char *path, struct response *r)
 {
-	const struct httpbootd_conf	*h = &srv.env->dc->httpbootd;
-	struct xfer			*x = c->x;
+	const struct httpbootd_conf	*h = &re->env->dc->httpbootd;
 	struct fc_entry			*fe;
 
-	if ((fe = file_get(path)) == NULL)
-		return open_status(c, path, errno);
-	srv.fcached = 1;
-	srv.fileless = 0;
-	x->fe = fe;
-	x->size = fe->st.st_size;
-	x->mtime = fe->st.st_mtim.tv_sec;
-	strlcpy(x->ctype, http_content_type(path, h->types, h->ntypes),
-	    sizeof(x->ctype));
-	switch (etag_get(fe, x->etag, x)) {
-	case ETAG_READY:
-		file_respond(x, x->etag);
-		break;
-	case ETAG_PENDING:
-		c->state = CS_WAIT;
-		conn_timer_set(c, T_NONE);
-		break;
-	default:
-		file_respond(x, NULL);
-		break;
+	if ((fe = file_get(re, rq, path)) == NULL) {
+		if (errno != EXDEV && errno != ELOOP)
+			return open_status(re, rq, errno);
+		refuse(rq, 404, path, "leaves the root", r);
+		return RESPOND_READY;
 	}
-	return 0;
+	re->fileless = 0;
+	r->fe = fe;
+	r->size = fe->st.st_size;
+	r->mtime = fe->st.st_mtim.tv_sec;
+	strlcpy(r->ctype, http_content_type(path, h->types, h->ntypes),
+	    sizeof(r->ctype));
+	switch (etag_lookup(re->et, fe, r->etag)) {
+	case ETAG_READY:
+		respond_file(re, rq, r->etag, r);
+		return RESPOND_READY;
+	case ETAG_PENDING:
+		return RESPOND_TAG;
+	default:
+		respond_file(re, rq, NULL, r);
+		return RESPOND_READY;
+	}
 }
 
 /*
@@ -167,24 +155,25 @@ file_open(struct conn *c, const char *path)
  * nobody sends are closed then, to make room for others.
  */
 static struct fc_entry *
-file_get(const char *path)
+file_get(const struct respond_env *re, const struct respond_req *rq,
+    const char *path)
 {
 	struct fc_entry	*fe;
-	int		 room = engine_fd_room();
+	int		 room = fcache_nopen() < rq->files_max;
 
-	fe = fcache_get(srv.env->rootfd, path, ev_now(), room);
+	fe = fcache_get(re->env->rootfd, path, ev_now(), room);
 	if (fe != NULL || room || errno != EMFILE)
 		return fe;
 	fcache_shed();
-	if (!engine_fd_room()) {
+	if (fcache_nopen() >= rq->files_max) {
 		errno = EMFILE;
 		return NULL;
 	}
-	return fcache_get(srv.env->rootfd, path, ev_now(), 1);
+	return fcache_get(re->env->rootfd, path, ev_now(), 1);
 }
 
 static int
-open_status(struct conn *c, const char *path, int err)
+open_status(struct respond_env *re, const struct respond_req *rq, int err)
 {
 	char	 ab[NB_ADDRSTRLEN];
 
@@ -197,117 +186,94 @@ open_status(struct conn *c, const char *path, int err)
 	case EACCES:
 	case EPERM:
 		return 403;
-	case EXDEV:
-	case ELOOP:
-		refuse(c, 404, path, "leaves the root");
-		return 0;
 	case EMFILE:
 	case ENFILE:
-		if (!srv.fileless)
+		if (!re->fileless)
 			log_warnx("no descriptor left for a file: answering "
 			    "503 until connections end");
-		srv.fileless = 1;
+		re->fileless = 1;
 		return 503;
 	case ENOMEM:
 	case EAGAIN:
-		log_warnx("open client=%s: %s", conn_client(c, ab, sizeof(ab)),
+		log_warnx("open client=%s: %s", client_str(rq, ab, sizeof(ab)),
 		    strerror(err));
 		return 503;
 	default:
-		log_warnx("open client=%s: %s", conn_client(c, ab, sizeof(ab)),
+		log_warnx("open client=%s: %s", client_str(rq, ab, sizeof(ab)),
 		    strerror(err));
 		return 500;
 	}
 }
 
-/* The etag job is done: answer the waiting request and run it. */
-void
-respond_file_ready(struct xfer *x, const char *tag)
-{
-	struct conn	*c = x->conn;
-
-	file_respond(x, tag);
-	conn_run(c);
-}
-
 /* RFC 9110 section 13.2.2: preconditions, then the range. */
-static void
-file_respond(struct xfer *x, const char *tag)
+void
+respond_file(const struct respond_env *re, const struct respond_req *rq,
+    const char *tag, struct response *r)
 {
-	const struct httpbootd_conf	*h = &srv.env->dc->httpbootd;
-	struct http_response		 r;
-	const struct http_request	*req = &x->req;
-	uint64_t			 start = 0, len = x->size;
+	const struct httpbootd_conf	*h = &re->env->dc->httpbootd;
+	const struct http_request	*req = rq->req;
+	struct http_response		 hr;
+	uint64_t			 start = 0, len = r->size;
 	int				 n, status = 200;
 
-	if (tag != NULL && tag != x->etag)
-		strlcpy(x->etag, tag, sizeof(x->etag));
+	if (tag != NULL && tag != r->etag)
+		strlcpy(r->etag, tag, sizeof(r->etag));
 	if (tag != NULL)
-		tag = x->etag;
-	switch (http_preconditions(req, x->in, tag, x->mtime)) {
+		tag = r->etag;
+	switch (http_preconditions(req, rq->in, tag, r->mtime)) {
 	case 412:
-		file_close(x);
-		respond_error(x->conn, 412);
+		response_release(r);
+		respond_error(rq, 412, r);
 		return;
 	case 304:
 		status = 304;
 		len = 0;
 		break;
 	default:
-		if (!http_range_applies(req, x->in, tag, x->mtime))
+		if (!http_range_applies(req, rq->in, tag, r->mtime))
 			break;
-		switch (http_range_parse(x->in + req->range.off,
-		    req->range.len, x->size, &start, &len)) {
+		switch (http_range_parse(rq->in + req->range.off,
+		    req->range.len, r->size, &start, &len)) {
 		case HTTP_RANGE_UNSAT:
-			file_close(x);
-			respond_error(x->conn, 416);
+			response_release(r);
+			respond_error(rq, 416, r);
 			return;
 		case HTTP_RANGE_OK:
 			status = 206;
 			break;
 		default:
 			start = 0;
-			len = x->size;
+			len = r->size;
 			break;
 		}
 	}
-	memset(&r, 0, sizeof(r));
-	r.status = status;
-	r.keepalive = x->keepalive;
-	r.head = req->method == HTTP_HEAD;
-	r.date = time(NULL);
-	r.content_type = x->ctype;
-	r.length = len;
-	r.offset = start;
-	r.size = x->size;
-	r.has_mtime = 1;
-	r.mtime = x->mtime;
-	r.etag = tag;
-	r.cache_control = h->cache_control[0] != '\0' ? h->cache_control :
+	memset(&hr, 0, sizeof(hr));
+	hr.status = status;
+	hr.keepalive = r->keepalive;
+	hr.head = req->method == HTTP_HEAD;
+	hr.date = time(NULL);
+	hr.content_type = r->ctype;
+	hr.length = len;
+	hr.offset = start;
+	hr.size = r->size;
+	hr.has_mtime = 1;
+	hr.mtime = r->mtime;
+	hr.etag = tag;
+	hr.cache_control = h->cache_control[0] != '\0' ? h->cache_control :
 	    NULL;
-	if ((n = http_response_header(&r, x->hdr, sizeof(x->hdr))) == -1) {
+	if ((n = http_response_header(&hr, r->hdr, sizeof(r->hdr))) == -1) {
 		log_warnx("no response header for a file of %llu bytes",
-		    (unsigned long long)x->size);
-		file_close(x);
-		respond_error(x->conn, 500);
+		    (unsigned long long)r->size);
+		response_release(r);
+		respond_error(rq, 500, r);
 		return;
 	}
-	x->status = status;
-	x->hdrlen = n;
-	x->foff = start;
-	x->fleft = r.head ? 0 : len;
-	if (x->fleft == 0)
-		file_close(x);
-	conn_send_start(x->conn);
-}
-
-static void
-file_close(struct xfer *x)
-{
-	if (x->fe != NULL) {
-		fcache_put(x->fe);
-		x->fe = NULL;
-	}
+	r->status = status;
+	r->hdrlen = n;
+	r->foff = start;
+	r->flen = hr.head ? 0 : len;
+	if (r->flen == 0)
+		response_release(r);
 }
 
 /*
@@ -316,101 +282,91 @@ file_close(struct xfer *x)
  * failed keeps the connection.
  */
 void
-respond_error(struct conn *c, int status)
+respond_error(const struct respond_req *rq, int status, struct response *r)
 {
-	struct xfer		*x = c->x;
-	struct http_response	 r;
+	struct http_response	 hr;
 	int			 n;
 
-	if (!x->parsed || x->req.hdrlen == 0 || status == 408 ||
+	if (!rq->parsed || rq->req->hdrlen == 0 || status == 408 ||
 	    status >= 500)
-		x->keepalive = 0;
-	memset(&r, 0, sizeof(r));
-	r.status = status;
-	r.keepalive = x->keepalive;
-	r.head = x->req.method == HTTP_HEAD;
-	r.date = time(NULL);
-	r.size = x->size;
-	r.retry_after = status == 503 ? RETRY_AFTER : 0;
-	if ((n = http_error_response(&r, x->hdr, sizeof(x->hdr))) == -1)
+		r->keepalive = 0;
+	memset(&hr, 0, sizeof(hr));
+	hr.status = status;
+	hr.keepalive = r->keepalive;
+	hr.head = rq->req->method == HTTP_HEAD;
+	hr.date = time(NULL);
+	hr.size = r->size;
+	hr.retry_after = status == 503 ? RETRY_AFTER : 0;
+	if ((n = http_error_response(&hr, r->hdr, sizeof(r->hdr))) == -1)
 		fatalx("%s: no room for a %d", __func__, status);
-	x->status = status;
-	x->hdrlen = n;
-	x->bodylen = 0;
-	conn_send_start(c);
+	r->status = status;
+	r->hdrlen = n;
+	r->bodylen = 0;
 }
 
 /*
- * A boot script for this client: the policy decides as it would for
- * its DHCP request, from what the URL and the User-Agent tell.
+ * A boot script for this client, chosen as tftpd chooses it
+ * (common/bootscript.c), from what the URL and the User-Agent tell.
  */
 static void
-script_respond(struct conn *c, const struct script_conf *sc,
-    const char *path)
+script_respond(const struct respond_env *re, const struct respond_req *rq,
+    const struct script_conf *sc, const char *path, struct response *r)
 {
-	static char			 buf[SCRIPT_MAX];
-	const struct daemon_conf	*dc = srv.env->dc;
-	struct xfer			*x = c->x;
+	static char			 buf[BOOTSCRIPT_MAX];
+	const struct daemon_conf	*dc = re->env->dc;
 	struct client_facts		 f;
-	struct boot_settings		 d;
-	struct http_response		 r;
+	struct http_response		 hr;
 	const char			*type;
 	ssize_t				 len;
 	int				 n;
 
-	script_facts(c, &f);
-	policy_decide(srv.env->conf, &dc->defaults, &f, &d);
-	/* A script that chains to itself would loop for ever. */
-	if ((d.set & SET_BOOTFILE) && same_path(d.bootfile, path)) {
-		d.set &= ~SET_BOOTFILE;
-		d.bootfile[0] = '\0';
-	}
-	if ((len = render_script(sc->format, srv.env->conf, &d, &f, buf,
+	script_facts(rq, &f);
+	if ((len = bootscript_render(re->env->conf, dc, sc, path, &f, buf,
 	    sizeof(buf))) == -1) {
 		log_warn("rendering the script %s", path);
-		respond_error(c, 500);
+		respond_error(rq, 500, r);
 		return;
 	}
 	type = http_content_type(path, dc->httpbootd.types,
 	    dc->httpbootd.ntypes);
 	if (strcmp(type, "application/octet-stream") == 0)
 		type = "text/plain";
-	memset(&r, 0, sizeof(r));
-	r.status = 200;
-	r.keepalive = x->keepalive;
-	r.head = x->req.method == HTTP_HEAD;
-	r.date = time(NULL);
-	r.content_type = type;
-	r.length = len;
-	r.cache_control = "no-store";	/* it differs per client */
-	if ((n = http_response_header(&r, x->hdr, sizeof(x->hdr))) == -1 ||
-	    (!r.head && len > 0 && (x->body = malloc(len)) == NULL)) {
+	memset(&hr, 0, sizeof(hr));
+	hr.status = 200;
+	hr.keepalive = r->keepalive;
+	hr.head = rq->req->method == HTTP_HEAD;
+	hr.date = time(NULL);
+	hr.content_type = type;
+	hr.length = len;
+	hr.cache_control = "no-store";	/* it differs per client */
+	if ((n = http_response_header(&hr, r->hdr, sizeof(r->hdr))) == -1 ||
+	    (!hr.head && len > 0 && (r->body = malloc(len)) == NULL)) {
 		log_warn("script response");
-		respond_error(c, 500);
+		respond_error(rq, 500, r);
 		return;
 	}
-	if (x->body != NULL) {
-		memcpy(x->body, buf, len);
-		x->bodylen = len;
+	if (r->body != NULL) {
+		memcpy(r->body, buf, len);
+		r->bodylen = len;
 	}
-	x->status = 200;
-	x->hdrlen = n;
-	conn_send_start(c);
+	r->status = 200;
+	r->hdrlen = n;
 }
 
 static void
-script_facts(struct conn *c, struct client_facts *f)
+script_facts(const struct respond_req *rq, struct client_facts *f)
 {
-	const struct http_request	*req = &c->x->req;
-	const uint8_t			*q = c->x->in + req->query.off;
+	const struct http_request	*req = rq->req;
+	const uint8_t			*q = rq->in + req->query.off;
 	char				 v[PARAM_MAX];
 	uint16_t			 codes[NB_MAXARCH];
 
 	client_facts_init(f);
-	f->subnet_addr = c->client->addr;
-	f->af = c->client->addr.af;
-	strlcpy(f->ifname, srv.env->listeners[c->lidx].info.ifname,
-	    sizeof(f->ifname));
+	if (rq->client != NULL) {
+		f->subnet_addr = *rq->client;
+		f->af = rq->client->af;
+	}
+	strlcpy(f->ifname, rq->ifname, sizeof(f->ifname));
 	/* iPXE: /boot.ipxe?mac=${net0/mac}&arch=${buildarch} */
 	if (http_query_get(q, req->query.len, "mac", v, sizeof(v)) > 0 &&
 	    hwaddr_parse(v, f->hwaddr, sizeof(f->hwaddr), &f->hwlen) == -1)
@@ -418,17 +374,28 @@ script_facts(struct conn *c, struct client_facts *f)
 	if (http_query_get(q, req->query.len, "arch", v, sizeof(v)) > 0 &&
 	    arch_lookup(v, codes, NB_MAXARCH) > 0)
 		f->arch = codes[0];
-	if (HTTP_SPAN_SET(req->user_agent) && memmem(c->x->in +
+	if (HTTP_SPAN_SET(req->user_agent) && memmem(rq->in +
 	    req->user_agent.off, req->user_agent.len, "iPXE", 4) != NULL)
 		strlcpy(f->user_class, "iPXE", sizeof(f->user_class));
 }
 
-static int
-same_path(const char *a, const char *b)
+void
+response_release(struct response *r)
 {
-	while (*a == '/')
-		a++;
-	while (*b == '/')
-		b++;
-	return strcmp(a, b) == 0;
+	if (r->fe != NULL) {
+		fcache_put(r->fe);
+		r->fe = NULL;
+	}
+	free(r->body);
+	r->body = NULL;
+	r->bodylen = 0;
+	r->flen = 0;
+}
+
+static const char *
+client_str(const struct respond_req *rq, char *buf, size_t len)
+{
+	if (rq->client == NULL)
+		return "-";
+	return addr_ntop(rq->client, buf, len);
 }

@@ -28,9 +28,6 @@
 
 #include "conf.h"
 
-#define VSCRIPT_MAX	65536	/* bytes of one rendered script */
-
-int	 vscript_mac(const char *, uint8_t *);
 int	 vscript_render(const struct netboot_conf *, const struct daemon_conf *,
 	    const struct script_conf *, const char *, const struct sockaddr *,
 	    const char *, uint8_t **, size_t *);
