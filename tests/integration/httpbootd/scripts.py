@@ -111,6 +111,11 @@ try:
     st, hd, body = curl(srv.url("/pxelinux.cfg/01-52-54-00-12-34-56"))
     check(st == 200 and hd.get("content-type") == "text/plain" and
           b"LABEL" in body.upper(), "a pxelinux.cfg pattern")
+    check(b"rescue/vmlinuz" in body and b"debian/linux" not in body,
+          "the MAC in a pxelinux.cfg name chooses the menu, as in tftpd")
+    st, hd, body = curl(srv.url("/pxelinux.cfg/01-52-54-00-aa-bb-cc"))
+    check(st == 200 and b"rescue/vmlinuz" not in body,
+          "another MAC in the name: not that machine's menu")
     st, hd, body = curl(srv.url("/real.ipxe"))
     check(st == 200 and body == b"#!ipxe\necho real and first\n" and
           "etag" in hd, "files-first: the real file")
