@@ -27,6 +27,8 @@
 #include "conf.h"
 #include "ipc.h"
 
+struct sc_rule;
+
 #define ENGINE_IPC_FD	3		/* the socketpair, in the engine */
 
 struct listener {
@@ -61,6 +63,8 @@ struct daemon_def {
 	/* Engine: swaps in a new config; the old one is freed after. */
 	void		(*engine_reload)(struct engine_env *,
 			    struct netboot_conf *);
+	/* Engine: the calls it makes beyond the shared list (sysfilter.h). */
+	const struct sc_rule *syscalls;
 };
 
 int	 daemon_main(int, char **, const struct daemon_def *);

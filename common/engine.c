@@ -35,6 +35,8 @@
 #include "ipc.h"
 #include "log.h"
 #include "privdrop.h"
+#include "sysfilter.h"
+#include "testtrap.h"
 
 struct engine {
 	const struct daemon_def	*def;
@@ -51,6 +53,7 @@ static void	 engine_dispatch_parent(int, uint32_t, void *);
 static void	 engine_handle(struct engine *, struct ipc_msg *);
 static void	 engine_add_listener(struct engine *, struct ipc_msg *);
 static void	 engine_config_done(struct engine *);
+static void	 engine_confine(struct engine *);
 static void	 engine_flush(struct engine *);
 static void	 engine_sig(int, void *);
 
@@ -191,6 +194,7 @@ engine_config_done(struct engine *e)
 		e->env.dc = &conf->daemon[e->def->kind];
 		e->started = 1;
 		e->def->engine_start(&e->env);
+		engine_confine(e);
 	} else {
 		old = e->env.conf;
 		e->def->engine_reload(&e->env, conf);
@@ -201,6 +205,18 @@ engine_config_done(struct engine *e)
 	if (ipc_compose(&e->ipc, IPC_ENGINE_READY, -1, NULL, 0) == -1)
 		fatal("ipc_compose");
 	engine_flush(e);
+}
+
+/*
+ * The last wall, once the daemon has set itself up and before the loop
+ * reads a packet: from here on, a call outside the allow-list kills.
+ */
+static void
+engine_confine(struct engine *e)
+{
+	testtrap_arm();
+	if (sysfilter_load(e->def->syscalls) == 0)
+		log_info("seccomp filter loaded");
 }
 
 static void

@@ -44,6 +44,7 @@ enum ipc_type {
 	IPC_RECONF_RULE,	/* P→E struct rule */
 	IPC_RECONF_END,		/* P→E empty: the config is complete */
 	IPC_ENGINE_READY,	/* E→P empty: serving with the last config */
+	IPC_ENGINE_SYSCALL,	/* E→P struct ipc_syscall: dies by seccomp */
 	IPC_NTYPES
 };
 

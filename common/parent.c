@@ -19,6 +19,13 @@
  * netboot.conf, binds the sockets, starts the engine by fork and re-exec,
  * hands it the sockets and the compiled config, and hands it a new config
  * on SIGHUP.  It never reads network input.
+ *
+ * An engine that dies after it has started is started again, with the
+ * same sockets (the parent keeps them) and the running config, after a
+ * delay that doubles with each death that comes soon after a start;
+ * RESTART_MAX such deaths in a row end the daemon.  An engine that dies
+ * before it has started ends the daemon at once: a new one would die the
+ * same way.
  */
 
 #include <sys/socket.h>
@@ -44,8 +51,12 @@
 #include "ipc.h"
 #include "log.h"
 #include "privdrop.h"
+#include "sysfilter.h"
 
 #define ENGINE_STOP_GRACE	(5 * 1000000ULL)	/* usec */
+#define RESTART_DELAY		(500 * 1000ULL)		/* usec, then doubled */
+#define RESTART_MAX		5	/* quick deaths in a row, then give up */
+#define RESTART_HEALTHY		(60 * 1000000ULL)	/* usec: not quick */
 
 struct parent {
 	const struct daemon_def	*def;
@@ -61,7 +72,13 @@ struct parent {
 	struct ipc		 ipc;
 	struct ev_io		*ipc_ev;
 	struct ev_timer		*kill_timer;
+	struct ev_timer		*restart_timer;
+	uint64_t		 engine_since;	/* ev_now() at its start */
+	unsigned int		 deaths;	/* quick ones in a row */
+	struct ipc_syscall	 syscall;	/* the engine's last word */
+	int			 have_syscall;
 	int			 started;
+	int			 restarting;	/* until the new one is READY */
 	int			 reloading;
 	int			 stopping;
 };
@@ -75,12 +92,20 @@ __dead static void engine_exec(struct parent *, int);
 static void	 parent_send_start(struct parent *);
 static void	 parent_flush(struct parent *);
 static void	 parent_dispatch_engine(int, uint32_t, void *);
+static void	 parent_read_engine(struct parent *);
+static int	 parent_handle_engine(struct parent *, struct ipc_msg *);
+static void	 parent_engine_ready(struct parent *);
+static void	 parent_engine_bad(struct parent *, const char *);
 static void	 parent_sig(int, void *);
 static void	 parent_reload(struct parent *);
 static void	 parent_warn_restart(const struct daemon_conf *,
 		    const struct daemon_conf *);
 static void	 parent_stop(struct parent *);
 static void	 parent_reap(struct parent *);
+static void	 parent_engine_died(struct parent *, int);
+static void	 parent_log_death(struct parent *, int);
+static void	 parent_close_engine(struct parent *);
+static void	 parent_restart(void *);
 static void	 parent_kill_engine(void *);
 
 static struct parent	 parent;
@@ -121,7 +146,8 @@ parent_main(const struct daemon_def *def, const char *conffile, int debug,
 	ev_signal_add(SIGHUP, parent_sig, p);
 	ev_signal_add(SIGCHLD, parent_sig, p);
 	signal(SIGPIPE, SIG_IGN);
-	if ((p->kill_timer = ev_timer_new(parent_kill_engine, p)) == NULL)
+	if ((p->kill_timer = ev_timer_new(parent_kill_engine, p)) == NULL ||
+	    (p->restart_timer = ev_timer_new(parent_restart, p)) == NULL)
 		fatal("ev_timer_new");
 
 	parent_spawn_engine(p);
@@ -238,6 +264,8 @@ parent_spawn_engine(struct parent *p)
 	if (fcntl(sp[0], F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
 	p->engine_pid = pid;
+	p->engine_since = ev_now();
+	p->have_syscall = 0;
 	ipc_init(&p->ipc, sp[0]);
 	if ((p->ipc_ev = ev_io_add(sp[0], EV_READ, parent_dispatch_engine,
 	    p)) == NULL)
@@ -246,7 +274,8 @@ parent_spawn_engine(struct parent *p)
 
 /*
  * A fresh exec gives every engine its own address-space layout; the
- * socketpair is the only descriptor it inherits besides stdio.
+ * socketpair is the only descriptor it inherits besides stdio.  The
+ * environment goes with it (NETBOOT_TEST_TRAP is for the engine).
  */
 __dead static void
 engine_exec(struct parent *p, int fd)
@@ -277,19 +306,22 @@ engine_exec(struct parent *p, int fd)
 	_exit(127);
 }
 
+/* The engine gets copies of the sockets: a new engine needs them too. */
 static void
 parent_send_start(struct parent *p)
 {
 	size_t	 i;
+	int	 fd;
 
 	if (ipc_compose(&p->ipc, IPC_PRIVSEP, -1, &p->privsep,
 	    sizeof(p->privsep)) == -1)
 		fatal("ipc_compose");
 	for (i = 0; i < p->nlisteners; i++) {
-		if (ipc_compose(&p->ipc, IPC_LISTENER, p->listeners[i].fd,
+		if ((fd = fcntl(p->listeners[i].fd, F_DUPFD_CLOEXEC, 0)) == -1)
+			fatal("dup listener");
+		if (ipc_compose(&p->ipc, IPC_LISTENER, fd,
 		    &p->listeners[i].info, sizeof(p->listeners[i].info)) == -1)
 			fatal("ipc_compose");
-		p->listeners[i].fd = -1;	/* the queue owns it now */
 	}
 	if (conf_send(&p->ipc, p->conf, p->def->kind) == -1)
 		fatal("conf_send");
@@ -311,18 +343,26 @@ static void
 parent_dispatch_engine(int fd, uint32_t events, void *arg)
 {
 	struct parent	*p = arg;
-	struct ipc_msg	 msg;
-	int		 r;
 
 	if (events & EV_WRITE)
 		parent_flush(p);
-	if (!(events & (EV_READ | EPOLLHUP | EPOLLERR)))
-		return;
-	for (;;) {
+	if (events & (EV_READ | EPOLLHUP | EPOLLERR))
+		parent_read_engine(p);
+}
+
+static void
+parent_read_engine(struct parent *p)
+{
+	struct ipc_msg	 msg;
+	int		 r;
+
+	while (p->ipc_ev != NULL) {
 		if ((r = ipc_recv(&p->ipc, &msg)) == -1) {
 			if (errno == EAGAIN)
 				return;
-			fatal("message from engine");
+			parent_engine_bad(p, errno == EBADMSG ?
+			    "a malformed message" : strerror(errno));
+			return;
 		}
 		if (r == 0) {
 			/* The engine is gone; SIGCHLD tells us why. */
@@ -330,28 +370,72 @@ parent_dispatch_engine(int fd, uint32_t events, void *arg)
 			p->ipc_ev = NULL;
 			return;
 		}
-		switch (msg.type) {
-		case IPC_ENGINE_READY:
-			if (msg.len != 0 || msg.fd != -1)
-				fatalx("engine sent a malformed READY");
-			if (!p->started) {
-				p->started = 1;
-				log_info("started, engine pid %d",
-				    (int)p->engine_pid);
-			} else if (p->reloading)
-				log_info("configuration reloaded");
-			else
-				fatalx("engine sent READY out of turn");
-			p->reloading = 0;
-			notify_ready();
-			break;
-		default:
-			if (msg.fd != -1)
-				close(msg.fd);
-			fatalx("engine sent unexpected message type %u",
-			    msg.type);
-		}
+		if (parent_handle_engine(p, &msg) == -1)
+			return;
 	}
+}
+
+static int
+parent_handle_engine(struct parent *p, struct ipc_msg *msg)
+{
+	if (msg->fd != -1) {
+		close(msg->fd);
+		parent_engine_bad(p, "a descriptor");
+		return -1;
+	}
+	switch (msg->type) {
+	case IPC_ENGINE_READY:
+		if (msg->len != 0 ||
+		    (p->started && !p->restarting && !p->reloading)) {
+			parent_engine_bad(p, "READY out of turn");
+			return -1;
+		}
+		parent_engine_ready(p);
+		break;
+	case IPC_ENGINE_SYSCALL:
+		/* Only ever logged: the engine may lie, it cannot harm. */
+		if (ipc_get(msg, &p->syscall, sizeof(p->syscall)) == -1) {
+			parent_engine_bad(p, "a malformed system call report");
+			return -1;
+		}
+		p->have_syscall = 1;
+		break;
+	default:
+		parent_engine_bad(p, "an unexpected message");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+parent_engine_ready(struct parent *p)
+{
+	if (!p->started) {
+		p->started = 1;
+		log_info("started, engine pid %d", (int)p->engine_pid);
+	} else if (p->restarting) {
+		p->restarting = 0;
+		log_info("engine restarted, pid %d", (int)p->engine_pid);
+		notify_status("serving");
+		return;
+	} else
+		log_info("configuration reloaded");
+	p->reloading = 0;
+	notify_ready();
+}
+
+/* An engine that breaks the protocol is taken over: it goes. */
+static void
+parent_engine_bad(struct parent *p, const char *what)
+{
+	log_warnx("engine pid %d sent %s: killing it", (int)p->engine_pid,
+	    what);
+	if (p->ipc_ev != NULL) {
+		ev_io_del(p->ipc_ev);
+		p->ipc_ev = NULL;
+	}
+	if (p->engine_pid > 0)
+		kill(p->engine_pid, SIGKILL);
 }
 
 static void
@@ -393,6 +477,12 @@ parent_reload(struct parent *p)
 	parent_warn_restart(&p->conf->daemon[k], &nconf->daemon[k]);
 	conf_free(p->conf);
 	p->conf = nconf;
+	if (p->engine_pid == -1) {
+		/* Between engines: the next one starts with it. */
+		log_info("configuration reloaded");
+		notify_ready();
+		return;
+	}
 	p->reloading = 1;
 	if (conf_send(&p->ipc, p->conf, k) == -1)
 		fatal("conf_send");
@@ -421,6 +511,8 @@ parent_stop(struct parent *p)
 	p->stopping = 1;
 	notify_stopping();
 	log_info("stopping");
+	if (p->engine_pid == -1)
+		exit(0);
 	if (kill(p->engine_pid, SIGTERM) == -1 && errno != ESRCH)
 		log_warn("kill engine");
 	ev_timer_arm(p->kill_timer, ENGINE_STOP_GRACE);
@@ -431,6 +523,8 @@ parent_kill_engine(void *arg)
 {
 	struct parent	*p = arg;
 
+	if (p->engine_pid == -1)
+		return;
 	log_warnx("engine did not stop in time: killing it");
 	kill(p->engine_pid, SIGKILL);
 }
@@ -446,9 +540,86 @@ parent_reap(struct parent *p)
 			continue;
 		if (p->stopping)
 			exit(0);
-		if (WIFSIGNALED(status))
-			fatalx("engine killed by signal %d (%s)",
-			    WTERMSIG(status), strsignal(WTERMSIG(status)));
-		fatalx("engine exited with status %d", WEXITSTATUS(status));
+		parent_engine_died(p, status);
 	}
+}
+
+static void
+parent_engine_died(struct parent *p, int status)
+{
+	uint64_t	 delay;
+
+	parent_read_engine(p);		/* its last word, if any */
+	parent_log_death(p, status);
+	parent_close_engine(p);
+	if (!p->started)
+		fatalx("the engine died before it started");
+	if (ev_now() - p->engine_since >= RESTART_HEALTHY)
+		p->deaths = 0;
+	if (++p->deaths >= RESTART_MAX)
+		fatalx("the engine died %u times in a row, each less than %llu "
+		    "seconds after its start: giving up", p->deaths,
+		    RESTART_HEALTHY / 1000000);
+	delay = RESTART_DELAY << (p->deaths - 1);
+	log_warnx("starting a new engine in %llu ms",
+	    (unsigned long long)delay / 1000);
+	notify_status("engine died; a new one starts in %llu ms",
+	    (unsigned long long)delay / 1000);
+	ev_timer_arm(p->restart_timer, delay);
+}
+
+/* Which call, when seccomp killed it: the list may need that call. */
+static void
+parent_log_death(struct parent *p, int status)
+{
+	char	 name[64];
+	int	 sig;
+
+	if (!WIFSIGNALED(status)) {
+		log_warnx("engine pid %d exited with status %d",
+		    (int)p->engine_pid, WEXITSTATUS(status));
+		return;
+	}
+	sig = WTERMSIG(status);
+	if (sig == SIGSYS && p->have_syscall)
+		log_warnx("engine pid %d killed by signal %d (%s): forbidden "
+		    "system call %s (nr %d, arch 0x%x); if the engine needs "
+		    "it, add it to %s/syscalls.c", (int)p->engine_pid, sig,
+		    strsignal(sig), sysfilter_name(p->syscall.nr,
+		    p->syscall.arch, name, sizeof(name)), p->syscall.nr,
+		    p->syscall.arch, p->def->name);
+	else if (sig == SIGSYS)
+		log_warnx("engine pid %d killed by signal %d (%s): a forbidden "
+		    "system call it did not name", (int)p->engine_pid, sig,
+		    strsignal(sig));
+	else
+		log_warnx("engine pid %d killed by signal %d (%s)",
+		    (int)p->engine_pid, sig, strsignal(sig));
+}
+
+static void
+parent_close_engine(struct parent *p)
+{
+	if (p->ipc_ev != NULL) {
+		ev_io_del(p->ipc_ev);
+		p->ipc_ev = NULL;
+	}
+	ipc_clear(&p->ipc);
+	close(p->ipc.fd);
+	p->ipc.fd = -1;
+	p->engine_pid = -1;
+	p->have_syscall = 0;
+	p->reloading = 0;
+}
+
+static void
+parent_restart(void *arg)
+{
+	struct parent	*p = arg;
+
+	if (p->stopping)
+		return;
+	p->restarting = 1;
+	parent_spawn_engine(p);
+	parent_send_start(p);
 }

@@ -56,6 +56,7 @@ static const struct daemon_def proxy_def = {
 	.open_listeners = proxy_open_listeners,
 	.engine_start = proxy_engine_start,
 	.engine_reload = proxy_engine_reload,
+	.syscalls = proxy_syscalls,
 };
 
 int

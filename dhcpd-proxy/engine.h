@@ -18,6 +18,7 @@
 #define PROXY_ENGINE_H
 
 #include "daemon.h"
+#include "sysfilter.h"
 
 #define PROXY_PORT_DHCP	67
 #define PROXY_PORT_PXE	4011
@@ -25,5 +26,8 @@
 
 void	 proxy_engine_start(struct engine_env *);
 void	 proxy_engine_reload(struct engine_env *, struct netboot_conf *);
+
+/* syscalls.c */
+extern const struct sc_rule proxy_syscalls[];
 
 #endif /* PROXY_ENGINE_H */

@@ -18,8 +18,12 @@
 #define HTTPBOOTD_ENGINE_H
 
 #include "daemon.h"
+#include "sysfilter.h"
 
 void	 httpbootd_engine_start(struct engine_env *);
 void	 httpbootd_engine_reload(struct engine_env *, struct netboot_conf *);
+
+/* syscalls.c */
+extern const struct sc_rule httpbootd_syscalls[];
 
 #endif /* HTTPBOOTD_ENGINE_H */

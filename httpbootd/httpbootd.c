@@ -31,6 +31,7 @@ static const struct daemon_def httpbootd_def = {
 	.socktype = SOCK_STREAM,
 	.engine_start = httpbootd_engine_start,
 	.engine_reload = httpbootd_engine_reload,
+	.syscalls = httpbootd_syscalls,
 };
 
 int

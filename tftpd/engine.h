@@ -18,8 +18,12 @@
 #define TFTPD_ENGINE_H
 
 #include "daemon.h"
+#include "sysfilter.h"
 
 void	 tftpd_engine_start(struct engine_env *);
 void	 tftpd_engine_reload(struct engine_env *, struct netboot_conf *);
+
+/* syscalls.c */
+extern const struct sc_rule tftpd_syscalls[];
 
 #endif /* TFTPD_ENGINE_H */

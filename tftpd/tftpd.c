@@ -31,6 +31,7 @@ static const struct daemon_def tftpd_def = {
 	.socktype = SOCK_DGRAM,
 	.engine_start = tftpd_engine_start,
 	.engine_reload = tftpd_engine_reload,
+	.syscalls = tftpd_syscalls,
 };
 
 int

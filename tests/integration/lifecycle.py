@@ -13,9 +13,10 @@
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 
 """How a daemon lives: starts, reloads on SIGHUP (and keeps its running
-configuration when the new one is broken), stops on SIGTERM, exits
-non-zero when its engine dies, refuses bad host settings with a clear
-message, and runs unprivileged when not started as root."""
+configuration when the new one is broken), stops on SIGTERM, starts a
+new engine when its engine dies and gives up (non-zero) when engines keep
+dying, refuses bad host settings with a clear message, and runs
+unprivileged when not started as root."""
 
 import os
 import shutil
@@ -76,15 +77,66 @@ def test_reload():
         check_eq(d.engine_pid(), engine, "the engine survives a bad reload")
         check(d.proc.poll() is None, "the parent survives a bad reload")
 
+    finally:
+        d.stop()
+
+
+def engine_changed(d, old):
+    e = d.engine_pid()
+    return e is not None and e != old and \
+        nbtest.proc_title(e) == "tftpd: engine" and e
+
+
+def test_restart():
+    """A dead engine is replaced, with the configuration of the last
+    reload and the parent's sockets; quick deaths in a row end it."""
+    conf = write_conf("restart.conf", GOOD)
+    d = nbtest.Daemon(tftpd, conf, netns=ns.name)
+    try:
+        if not check(d.wait_started(), "tftpd starts for the restarts"):
+            print(d.logtext())
+            return
+        write_conf("restart.conf", GOOD + 'match arch x64-uefi '
+                   '{ bootfile "ipxe.efi" }\n')
+        d.signal(signal.SIGHUP)
+        nbtest.wait_for(lambda: "configuration reloaded" in d.logtext())
+        engine = d.engine_pid()
         os.kill(engine, signal.SIGKILL)
+        check(nbtest.wait_for(lambda: "engine pid %d killed by signal 9 "
+                              "(Killed)" % engine in d.logtext()),
+              "the parent says how the engine died")
+        check("starting a new engine in 500 ms" in d.logtext(),
+              "and when the next one starts")
+        new = nbtest.wait_for(lambda: engine_changed(d, engine))
+        check(new, "a new engine runs: %r" % new)
+        check(nbtest.wait_for(lambda: "engine restarted, pid %d" % new in
+                              d.logtext()), "the parent says it is ready")
+        check_eq(d.logtext().count("2 rules"), 1,
+                 "the reload had 2 rules, once")
+        r = ns.exec("tftp", "127.0.0.1", "-c", "get", "hello.txt",
+                    os.path.join(work.path, "restart.out"),
+                    check_rc=False, timeout=20)
+        check(open(os.path.join(work.path, "restart.out"), "rb").read()
+              == b"hello\n", "the new engine serves on the old socket: %r"
+              % r.stderr)
+        check(d.proc.poll() is None, "the parent lives on")
+
+        # Four more quick deaths: 1, 2 and 4 s apart, then it gives up.
+        for n in range(4):
+            engine = nbtest.wait_for(lambda: engine_changed(d, engine),
+                                     timeout=15)
+            if not check(engine, "engine %d after a death" % (n + 2)):
+                break
+            os.kill(engine, signal.SIGKILL)
         try:
-            rc = d.proc.wait(10)
+            rc = d.proc.wait(15)
         except subprocess.TimeoutExpired:
             rc = None
         check(rc is not None and rc != 0,
-              "the parent exits non-zero when the engine dies: %r" % rc)
-        check("engine killed by signal 9" in d.logtext(),
-              "the parent says why")
+              "five quick deaths in a row end the daemon non-zero: %r"
+              % rc)
+        check("the engine died 5 times in a row" in d.logtext(),
+              "and the parent says why: %r" % d.logtext()[-300:])
     finally:
         d.stop()
 
@@ -191,6 +243,7 @@ try:
     test_check_only()
     test_host_errors()
     test_reload()
+    test_restart()
     test_stop()
     test_unprivileged()
     test_socket_activation()

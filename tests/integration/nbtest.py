@@ -120,7 +120,8 @@ class TempDir:
 class Daemon:
     """One daemon started in the foreground (-d) with its log in a file."""
 
-    def __init__(self, binary, conf, netns=None, user=None, extra=()):
+    def __init__(self, binary, conf, netns=None, user=None, extra=(),
+                 env=None):
         self.binary = binary
         self.conf = conf
         self.logpath = conf + ".log"
@@ -132,8 +133,12 @@ class Daemon:
         if netns is not None:
             cmd = ["ip", "netns", "exec", netns] + cmd
         self.log = open(self.logpath, "wb")
+        penv = None
+        if env is not None:
+            penv = dict(os.environ)
+            penv.update(env)
         self.proc = subprocess.Popen(cmd, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=penv)
         self.pid = self.proc.pid
 
     def logtext(self):
@@ -168,6 +173,28 @@ class Daemon:
                 self.proc.wait()
         self.log.close()
         return self.proc.returncode
+
+
+def loopback_conf(work, root, chroot):
+    """The three daemons on loopback, engines as nobody; the file's
+    path."""
+    return work.file("netboot.conf", b"""
+tftpd {
+	listen on 127.0.0.1 port 69
+	root "%(root)s"
+	user "nobody"
+}
+httpbootd {
+	listen on 127.0.0.1 port 80
+	root "%(root)s"
+	user "nobody"
+}
+dhcpd-proxy {
+	listen on interface "lo"
+	chroot "%(chroot)s"
+	user "nobody"
+}
+""" % {b"root": root.path.encode(), b"chroot": chroot.path.encode()})
 
 
 def run(cmd, check_rc=True, **kw):

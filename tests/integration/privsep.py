@@ -30,23 +30,7 @@ root = nbtest.TempDir()
 root.file("hello.txt", b"hello\n")
 chroot = nbtest.TempDir()
 work = nbtest.TempDir()
-conf = work.file("netboot.conf", b"""
-tftpd {
-	listen on 127.0.0.1 port 69
-	root "%(root)s"
-	user "nobody"
-}
-httpbootd {
-	listen on 127.0.0.1 port 80
-	root "%(root)s"
-	user "nobody"
-}
-dhcpd-proxy {
-	listen on interface "lo"
-	chroot "%(chroot)s"
-	user "nobody"
-}
-""" % {b"root": root.path.encode(), b"chroot": chroot.path.encode()})
+conf = nbtest.loopback_conf(work, root, chroot)
 
 ZERO = "0000000000000000"
 
