@@ -76,8 +76,10 @@ try:
     check(st == 503 and hd.get("retry-after") == "5",
           "one more connection: 503 with Retry-After (%s)" % st)
     c.close()
-    check('reason="descriptor limit"' in srv.log(),
-          "the refused connection is logged with its reason")
+    # The engine writes its held lines once a loop turn, after the 503.
+    check(nbtest.wait_for(lambda: 'reason="descriptor limit"' in srv.log(),
+                          5), "the refused connection is logged with its "
+          "reason")
 
     # Idle connections each ask for a file of their own and stall, since
     # nobody reads: each holds a descriptor for its file.
