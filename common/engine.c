@@ -21,6 +21,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,7 @@
 #include "daemon.h"
 #include "ev.h"
 #include "ipc.h"
+#include "landlock.h"
 #include "log.h"
 #include "privdrop.h"
 #include "sysfilter.h"
@@ -53,6 +55,7 @@ static void	 engine_dispatch_parent(int, uint32_t, void *);
 static void	 engine_handle(struct engine *, struct ipc_msg *);
 static void	 engine_add_listener(struct engine *, struct ipc_msg *);
 static void	 engine_config_done(struct engine *);
+static void	 engine_confine_early(struct engine *);
 static void	 engine_confine(struct engine *);
 static void	 engine_flush(struct engine *);
 static void	 engine_sig(int, void *);
@@ -190,6 +193,7 @@ engine_config_done(struct engine *e)
 			fatalx("config before privsep settings and sockets");
 		e->env.rootfd = privdrop(e->privsep.root, e->privsep.uid,
 		    e->privsep.gid, e->privsep.chroot);
+		engine_confine_early(e);
 		e->env.conf = conf;
 		e->env.dc = &conf->daemon[e->def->kind];
 		e->started = 1;
@@ -208,12 +212,40 @@ engine_config_done(struct engine *e)
 }
 
 /*
- * The last wall, once the daemon has set itself up and before the loop
- * reads a packet: from here on, a call outside the allow-list kills.
+ * Once privileges are dropped: no process of its own ever, no core, and
+ * files beneath the root only, for reading.
+ */
+static void
+engine_confine_early(struct engine *e)
+{
+	struct rlimit	 zero = { 0, 0 };
+	int		 abi;
+
+	if (setrlimit(RLIMIT_NPROC, &zero) == -1 ||
+	    setrlimit(RLIMIT_CORE, &zero) == -1)
+		fatal("setrlimit");
+	if ((abi = landlock_confine(e->env.rootfd, !e->def->chroot_empty)) >
+	    0)
+		log_info("Landlock ABI %d: %s", abi, e->def->chroot_empty ?
+		    "no file access" : "reads beneath the root only");
+}
+
+/*
+ * The last walls, once the daemon has set itself up (and raised its
+ * descriptor limit as far as it wants) and before the loop reads a
+ * packet: the limits stay where they are, and from here on a call
+ * outside the allow-list kills.
  */
 static void
 engine_confine(struct engine *e)
 {
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	rl.rlim_max = rl.rlim_cur;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("setrlimit RLIMIT_NOFILE");
 	testtrap_arm();
 	if (sysfilter_load(e->def->syscalls) == 0)
 		log_info("seccomp filter loaded");

@@ -83,6 +83,9 @@ def trap_one(name, binary, trap, call):
               what + ": the engine says its filter is loaded")
         check(serves(name), what + ": serves before the trap")
         engine = d.engine_pid()
+        st = nbtest.proc_status(engine)
+        check_eq((st["Seccomp"], st.get("Seccomp_filters")), ("2", "1"),
+                 what + ": the kernel says the engine runs filtered")
         os.kill(engine, signal.SIGUSR2)
         want = re.compile(r"engine pid %d killed by signal %d \(Bad system "
                           r"call\): forbidden system call %s \(nr \d+"
