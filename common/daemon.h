@@ -53,6 +53,7 @@ struct daemon_def {
 	uint16_t	 port;			/* default port */
 	int		 socktype;		/* SOCK_DGRAM, SOCK_STREAM */
 	int		 chroot_empty;		/* chroot dir, not root */
+	int		 broadcast;		/* IPv4 datagrams may broadcast */
 
 	/* Parent: binds the sockets; NULL for listen_open(). */
 	int		(*open_listeners)(const struct daemon_def *,

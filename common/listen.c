@@ -34,7 +34,7 @@ static int	 listen_one(const struct daemon_def *,
 		    const struct listen_conf *, struct listener **, size_t *);
 static int	 listener_add(struct listener **, size_t *,
 		    const struct listener *);
-static void	 listener_sockopts(int, int, int);
+static void	 listener_sockopts(const struct daemon_def *, int, int, int);
 
 int
 listen_open(const struct daemon_def *def, const struct daemon_conf *dc,
@@ -124,7 +124,7 @@ listen_socket(const struct daemon_def *def, int socktype, const char *ifname,
 		log_warn("listen on interface %s", ifname);
 		goto fail;
 	}
-	listener_sockopts(fd, ss->ss_family, socktype);
+	listener_sockopts(def, fd, ss->ss_family, socktype);
 	if (bind(fd, (const struct sockaddr *)ss, len) == -1) {
 		log_warn("%s: bind %s%s%s", def->name,
 		    sa_ntop((const struct sockaddr *)ss, buf, sizeof(buf)),
@@ -154,9 +154,13 @@ listen_socket(const struct daemon_def *def, int socktype, const char *ifname,
  * than the default 208 KiB receive buffer holds: each dropped request
  * costs its client a timeout of seconds.  The root parent may exceed
  * net.core.rmem_max; memory is charged only for datagrams queued.
+ * Sockets from socket activation get the same, and SO_BROADCAST where
+ * the daemon broadcasts: a unit without Broadcast=yes (or
+ * systemd-socket-activate, which has no such option) must not leave
+ * every broadcast answer failing with EACCES.
  */
 static void
-listener_sockopts(int fd, int af, int socktype)
+listener_sockopts(const struct daemon_def *def, int fd, int af, int socktype)
 {
 	int	 on = 1, size = LISTEN_RCVBUF;
 
@@ -166,6 +170,9 @@ listener_sockopts(int fd, int af, int socktype)
 	    sizeof(size)) == -1 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
 	    &size, sizeof(size)) == -1)
 		log_warn("setsockopt SO_RCVBUF");
+	if (def->broadcast && af == AF_INET && setsockopt(fd, SOL_SOCKET,
+	    SO_BROADCAST, &on, sizeof(on)) == -1)
+		fatal("setsockopt SO_BROADCAST");
 	if (af == AF_INET && setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on,
 	    sizeof(on)) == -1)
 		fatal("setsockopt IP_PKTINFO");
@@ -206,7 +213,7 @@ listen_activated(const struct daemon_def *def, struct listener **lp,
 		if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1)
 			fatal("fcntl");
-		listener_sockopts(fd, l.info.ss.ss_family, type);
+		listener_sockopts(def, fd, l.info.ss.ss_family, type);
 		if (listener_add(lp, np, &l) == -1)
 			fatal("%s", __func__);
 	}

@@ -53,6 +53,7 @@ static const struct daemon_def proxy_def = {
 	.port = 67,
 	.socktype = SOCK_DGRAM,
 	.chroot_empty = 1,
+	.broadcast = 1,
 	.open_listeners = proxy_open_listeners,
 	.engine_start = proxy_engine_start,
 	.engine_reload = proxy_engine_reload,
@@ -104,16 +105,12 @@ proxy_listen_port(const struct daemon_def *def, const char *ifname, int af,
 	struct nb_addr		 any;
 	struct listener		 l, *nl;
 	socklen_t		 len;
-	int			 on = 1;
 
 	memset(&any, 0, sizeof(any));
 	any.af = af;
 	len = addr_to_sa(&any, port, &ss);
 	if (listen_socket(def, SOCK_DGRAM, ifname, &ss, len, &l) == -1)
 		return -1;
-	if (af == AF_INET && setsockopt(l.fd, SOL_SOCKET, SO_BROADCAST, &on,
-	    sizeof(on)) == -1)
-		fatal("setsockopt SO_BROADCAST");
 	if (af == AF_INET6 && port == PROXY_PORT_DHCP6)
 		proxy_join(l.fd, ifname);
 	l.info.port_role = port;
