@@ -8,8 +8,11 @@
 BUILD_PKGS="gcc libc6-dev meson ninja-build pkg-config bison libbsd-dev
 libcap-dev libsystemd-dev libseccomp-dev libmd-dev"
 DEMO_PKGS="iproute2 procps tftp-hpa curl util-linux"
+# systemd brings systemd-socket-activate (the lifecycle tests), grub-common
+# grub-script-check, GRUB's own parser for the rendered GRUB scripts.
 TEST_PKGS="$DEMO_PKGS python3 python3-scapy atftp nftables dnsmasq-base
-isc-dhcp-relay wget mandoc nginx-light qemu-system-x86 ovmf ipxe-qemu"
+isc-dhcp-relay wget mandoc nginx-light qemu-system-x86 ovmf ipxe-qemu
+systemd grub-common"
 
 # Installs what is missing, without starting any service it brings.
 install_packages() {

@@ -39,10 +39,32 @@ def require_root():
         skip("needs root (network namespaces, chroot, privileged ports)")
 
 
+# The Debian package of each program a test runs: scripts/lib.sh installs
+# them all, so a skip for one of these means scripts/test was not used.
+PACKAGES = {
+    "atftp": "atftp", "cmp": "diffutils", "curl": "curl",
+    "dhcrelay": "isc-dhcp-relay", "dnsmasq": "dnsmasq-base",
+    "grub-script-check": "grub-common", "ip": "iproute2",
+    "nft": "nftables", "nginx": "nginx-light",
+    "qemu-system-x86_64": "qemu-system-x86",
+    "systemd-socket-activate": "systemd", "tftp": "tftp-hpa",
+    "wget": "wget",
+}
+
+
 def require_prog(*names):
     for n in names:
         if shutil.which(n) is None:
-            skip(n + " is not installed")
+            skip("%s is not installed (Debian package %s, which "
+                 "scripts/test installs)" % (n, PACKAGES.get(n, "?")))
+
+
+def require_scapy():
+    try:
+        import scapy.all  # noqa: F401
+    except ImportError as e:
+        skip("python3 cannot import scapy (Debian package python3-scapy, "
+             "which scripts/test installs): %s" % e)
 
 
 def check(cond, what):
@@ -217,3 +239,27 @@ class Netns:
 
     def delete(self):
         run(["ip", "netns", "del", self.name], check_rc=False)
+
+
+CLONE_NEWNET = 0x40000000
+
+
+def socket_in(netns, family, kind):
+    """A socket made inside a network namespace; the caller stays where
+    it was (a socket keeps the namespace it was made in)."""
+    import ctypes
+    import socket
+    libc = ctypes.CDLL(None, use_errno=True)
+    here = os.open("/proc/self/ns/net", os.O_RDONLY)
+    there = os.open("/run/netns/" + netns, os.O_RDONLY)
+    try:
+        if libc.setns(there, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns " + netns)
+        try:
+            return socket.socket(family, kind)
+        finally:
+            if libc.setns(here, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns back")
+    finally:
+        os.close(here)
+        os.close(there)

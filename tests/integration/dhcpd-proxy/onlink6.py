@@ -227,7 +227,8 @@ def main():
     nbtest.require_prog("ip")
     binary = sys.argv[1]
     if not os.path.exists("/proc/net/if_inet6"):
-        nbtest.skip("no IPv6 on this host")
+        nbtest.skip("the kernel has no IPv6 (no /proc/net/if_inet6: "
+                    "built without it, or booted with ipv6.disable=1)")
     link = pt.Link("nbpx6")
     chroot = nbtest.TempDir()
     work = nbtest.TempDir()

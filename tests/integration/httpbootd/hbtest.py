@@ -44,8 +44,11 @@ def setup(name):
     fd = os.open("/run/netns/" + ns.name, os.O_RDONLY)
     try:
         if libc.setns(fd, CLONE_NEWNET) != 0:
+            why = os.strerror(ctypes.get_errno())
             ns.delete()
-            nbtest.skip("setns: " + os.strerror(ctypes.get_errno()))
+            nbtest.skip("setns(CLONE_NEWNET) into %s: %s (needs "
+                        "CAP_SYS_ADMIN, which a container may withhold "
+                        "even from root)" % (ns.name, why))
     finally:
         os.close(fd)
     return ns
