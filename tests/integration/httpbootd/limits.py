@@ -173,9 +173,9 @@ try:
 
     # Slowloris: one header byte a second holds up nobody and is cut
     # off by the header timeout (3 s) from its first byte, with a 408.
-    slow_result = {}
+    slow_results = []
 
-    def slowloris():
+    def slowloris(result):
         c = hbtest.Conn(srv.port, timeout=15)
         t0 = time.monotonic()
         req = get("/hello.txt", extra="X-Slow: " + "s" * 20 + "\r\n")
@@ -188,13 +188,17 @@ try:
         except (BrokenPipeError, ConnectionResetError):
             pass
         try:
-            slow_result["resp"] = c.response()
+            result["resp"] = c.response()
         except (EOFError, ConnectionError, OSError) as e:
-            slow_result["resp"] = (None, {}, str(e))
-        slow_result["t"] = hbtest.elapsed(t0)
+            result["resp"] = (None, {}, str(e))
+        result["t"] = hbtest.elapsed(t0)
         c.close()
 
-    slows = [threading.Thread(target=slowloris) for i in range(10)]
+    slows = []
+    for i in range(10):
+        slow_results.append({})
+        slows.append(threading.Thread(target=slowloris,
+                                      args=(slow_results[-1],)))
     for t in slows:
         t.start()
     time.sleep(1.5)
@@ -211,9 +215,11 @@ try:
           "(%.2fs)" % took)
     for t in slows:
         t.join()
-    check(slow_result.get("resp", (None,))[0] == 408 and
-          2.5 <= slow_result.get("t", 0) <= 6,
-          "slowloris answered 408 after %.1fs" % slow_result.get("t", 0))
+    for i, r in enumerate(slow_results):
+        check(r.get("resp", (None,))[0] == 408 and
+              2.5 <= r.get("t", 0) <= 6,
+              "slowloris %d answered %s after %.1fs (want 408 after "
+              "3 s)" % (i, r.get("resp", (None,))[0], r.get("t", 0)))
 
     # Idle keep-alive connections are closed after timeout idle (3 s).
     c = hbtest.Conn(srv.port)
