@@ -12,13 +12,18 @@
 # ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 
-"""Under a low descriptor limit (1024) httpbootd holds an idle connection
-for one descriptor: 584 of them, then 503 "descriptor limit".  When
-connections that send distinct files use up the descriptors for files,
-the next file is answered 503 and logged, the engine never runs out of
-descriptors, and all is served again once they end."""
+"""Under a low descriptor limit (1024) httpbootd serves idle connections
+for one descriptor each, as many as its log says and at least half the
+limit, then answers 503 "descriptor limit".  When connections that send
+distinct files use up the descriptors for files, the next file is
+answered 503 and logged, the engine never runs out of descriptors, and
+all is served again once they end.  The limits and the descriptors are
+read from the kernel (/proc/PID/limits, /proc/PID/fd), not computed the
+way the engine computes its shares."""
 
+import collections
 import os
+import re
 import resource
 import sys
 import time
@@ -29,7 +34,6 @@ from hbtest import get
 from nbtest import check, check_eq
 
 LIMIT = 1024
-CONNS = 584		# 1024 - 64, less 120 for 503s and 256 for files
 NBIG = 300		# more files at once than descriptors left for files
 BIGSZ = 8 << 20		# more than the socket buffers hold
 
@@ -52,6 +56,27 @@ srv = hbtest.Server(binary, root.path, block="""
 """)
 
 
+def nofile_limit(pid):
+    """The soft RLIMIT_NOFILE of a process, as the kernel reports it."""
+    with open("/proc/%d/limits" % pid) as f:
+        for line in f:
+            if line.startswith("Max open files"):
+                return int(line.split()[3])
+    return None
+
+
+def open_fds(pid):
+    """The engine's descriptors: the targets of /proc/PID/fd."""
+    out = []
+    d = "/proc/%d/fd" % pid
+    for name in os.listdir(d):
+        try:
+            out.append(os.readlink(os.path.join(d, name)))
+        except OSError:
+            pass
+    return out
+
+
 def first_status(c):
     """The status of the response that starts on c, or None."""
     try:
@@ -64,12 +89,37 @@ def first_status(c):
 
 idle, big = [], []
 try:
-    check("descriptor limit %d allows %d connections" % (LIMIT, CONNS)
-          in srv.log(), "the engine says how many connections it serves")
+    engine = srv.engine_pid()
+    check_eq(nofile_limit(engine), LIMIT,
+             "the kernel gives the engine a descriptor limit of %d" % LIMIT)
+    m = re.search(r"descriptor limit %d allows (\d+) connections" % LIMIT,
+                  srv.log())
+    check(m is not None, "the engine says how many connections it serves")
+    claimed = int(m.group(1)) if m else -1
+    before = open_fds(engine)
 
-    # Idle keep-alive connections: one descriptor each.
-    hbtest.open_idle(srv.port, CONNS, idle)
-    check_eq(len(idle), CONNS, "idle connections served")
+    # Idle keep-alive connections until the first refusal.
+    hbtest.open_idle(srv.port, LIMIT, idle)
+
+    def added():
+        return sorted((collections.Counter(open_fds(engine)) -
+                       collections.Counter(before)).elements())
+    # The refused one goes once the engine reads its end.
+    nbtest.wait_for(lambda: sum(f.startswith("socket:") for f in added())
+                    == len(idle), 3)
+    new = added()
+    socks = [f for f in new if f.startswith("socket:")]
+    print("%d idle connections; the engine held %d descriptors before, "
+          "%d more now" % (len(idle), len(before), len(new)))
+    check_eq(len(socks), len(idle),
+             "each idle connection holds exactly one descriptor")
+    check_eq([f for f in new if not f.startswith("socket:")],
+             [os.path.join(root.path, "hello.txt")],
+             "besides them, only the file they all fetched")
+    check_eq(len(idle), claimed, "idle connections served, as logged")
+    check(len(idle) >= LIMIT // 2,
+          "at least half the descriptors serve connections (%d)" %
+          len(idle))
     c = hbtest.Conn(srv.port)
     c.send(get("/hello.txt"))
     st, hd, body = c.response()
@@ -88,15 +138,24 @@ try:
         c.send(get("/big%03d.bin" % i))
     time.sleep(1)
     sts = [first_status(c) for c in big]
+    fds = open_fds(engine)
+    files = set(f for f in fds if re.search(r"/big\d{3}\.bin$", f))
     n200, n503 = sts.count(200), sts.count(503)
-    print("%d files sending, %d answered 503, others %r" %
-          (n200, n503, [s for s in sts if s not in (200, 503)]))
-    check(n200 >= 250 and n503 > 0 and n200 + n503 == NBIG,
+    print("%d files sending, %d answered 503, others %r; the engine has "
+          "%d descriptors open, %d of them distinct big files" %
+          (n200, n503, [s for s in sts if s not in (200, 503)], len(fds),
+           len(files)))
+    check(n200 > 0 and n503 > 0 and n200 + n503 == NBIG,
           "files while descriptors last, then 503")
+    check_eq(len(files), n200,
+             "a file is open in the engine for each 200, none for a 503")
+    check(len(fds) >= LIMIT * 3 // 4,
+          "files are refused only once three quarters of the descriptors "
+          "are in use (%d of %d)" % (len(fds), LIMIT))
+    check(len(fds) < LIMIT, "and one is always left to refuse with")
     check("no descriptor left for a file" in srv.log(),
           "the engine logs that files lack descriptors")
-    engine = srv.engine_pid()
-    check(engine is not None and "fatal" not in srv.log() and
+    check(srv.engine_pid() == engine and "fatal" not in srv.log() and
           "Too many open files" not in srv.log(),
           "the engine never ran out of descriptors")
 
