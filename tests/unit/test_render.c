@@ -15,10 +15,13 @@
  */
 
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "conf.h"
@@ -101,6 +104,7 @@ static const struct rcase rcases[] = {
 #define NRCASES	(sizeof(rcases) / sizeof(rcases[0]))
 
 static void	 setup(void);
+static void	 setup_hostile(void);
 static void	 decision(enum kind, struct boot_settings *);
 static ssize_t	 render(enum script_format, const struct boot_settings *,
 		    char *, size_t);
@@ -111,6 +115,11 @@ static void	 test_refused(void);
 static void	 test_variants(void);
 static void	 test_lookup(void);
 static void	 check_refused(enum script_format, const char *);
+static int	 grub_check(const char *, const char *);
+static void	 grub_parses(const char *, const struct boot_settings *,
+		    const char *);
+static void	 random_text(char *, size_t, uint32_t *);
+static void	 test_grub_parser(const char *);
 
 /* menu "main" of netboot.conf(5)'s example. */
 static void
@@ -135,6 +144,19 @@ setup(void)
 	strlcpy(entries[0].append, "priority=low", NB_TEXTLEN);
 	strlcpy(entries[1].label, "Boot from local disk", NB_NAMELEN);
 	entries[1].local = 1;
+}
+
+/* One entry whose every field holds what GRUB would misread unescaped. */
+static void
+setup_hostile(void)
+{
+	setup();
+	strlcpy(entries[0].label, "Say \"hi\" $x \\ {ok}", NB_NAMELEN);
+	strlcpy(entries[0].kernel, "my dir/linux", NB_PATHLEN);
+	strlcpy(entries[0].initrd, "(tftp)/initrd;x", NB_PATHLEN);
+	strlcpy(entries[0].append, "console=ttyS0 x=\"a b\" $y;z #c",
+	    NB_TEXTLEN);
+	menus[0].nentries = 1;
 }
 
 static void
@@ -225,13 +247,7 @@ test_escapes(void)
 	char			 buf[4096];
 
 	/* GRUB: quotes, backslashes and $ escaped; words kept apart. */
-	setup();
-	strlcpy(entries[0].label, "Say \"hi\" $x \\ {ok}", NB_NAMELEN);
-	strlcpy(entries[0].kernel, "my dir/linux", NB_PATHLEN);
-	strlcpy(entries[0].initrd, "(tftp)/initrd;x", NB_PATHLEN);
-	strlcpy(entries[0].append, "console=ttyS0 x=\"a b\" $y;z #c",
-	    NB_TEXTLEN);
-	menus[0].nentries = 1;
+	setup_hostile();
 	decision(K_MENU, &d);
 	CHECK(render(SCRIPT_GRUB, &d, buf, sizeof(buf)) > 0);
 	CHECK_STR(buf,
@@ -478,9 +494,139 @@ test_lookup(void)
 	CHECK(sc == NULL);
 }
 
-int
-main(void)
+/*
+ * GRUB's own parser, grub-script-check (grub-common), on a script: its
+ * exit status, or 127 when it cannot be run, 126 when we cannot write.
+ */
+static int
+grub_check(const char *prog, const char *script)
 {
+	char	 path[] = "/tmp/nbrender.XXXXXX";
+	size_t	 len = strlen(script);
+	pid_t	 pid;
+	int	 fd, status;
+
+	if ((fd = mkstemp(path)) == -1)
+		return 126;
+	if (write(fd, script, len) != (ssize_t)len) {
+		close(fd);
+		unlink(path);
+		return 126;
+	}
+	close(fd);
+	fflush(stderr);
+	switch (pid = fork()) {
+	case -1:
+		unlink(path);
+		return 126;
+	case 0:
+		execlp(prog, prog, path, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			abort();
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void
+grub_parses(const char *prog, const struct boot_settings *d,
+    const char *what)
+{
+	char	 buf[8192];
+	int	 rc;
+
+	if (render(SCRIPT_GRUB, d, buf, sizeof(buf)) <= 0) {
+		fprintf(stderr, "not rendered: %s\n", what);
+		CHECK(0);
+		return;
+	}
+	if ((rc = grub_check(prog, buf)) != 0)
+		fprintf(stderr, "grub-script-check exits %d on %s:\n%s", rc,
+		    what, buf);
+	CHECK_INT(rc, 0);
+}
+
+/* Printable ASCII, the whole of what a quoted string in netboot.conf may
+ * hold, from a fixed-seed generator: a failure repeats. */
+static void
+random_text(char *buf, size_t size, uint32_t *seed)
+{
+	size_t	 i, n;
+
+	n = 1 + (*seed >> 8) % (size - 1 < 40 ? size - 1 : 40);
+	for (i = 0; i < n; i++) {
+		*seed = *seed * 1103515245 + 12345;
+		buf[i] = ' ' + (*seed >> 16) % 95;
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * The golden strings above are ours; this asks GRUB.  Every GRUB script
+ * the cases above render, and 300 menus of random printable text in every
+ * field, must pass grub-script-check; a broken script must not, or the
+ * checker is not checking.
+ */
+static void
+test_grub_parser(const char *prog)
+{
+	struct boot_settings	 d;
+	char			 what[64];
+	uint32_t		 seed = 16;
+	size_t			 i;
+	int			 rc;
+
+	rc = grub_check(prog, "menuentry \"x\" {\n\tlinux /x\n");
+	if (rc == 127) {
+		printf("SKIP: %s cannot be run: grub-script-check is not "
+		    "installed (Debian package grub-common, which scripts/test "
+		    "installs)\n", prog);
+		exit(77);
+	}
+	CHECK(rc != 0);		/* an unclosed menuentry */
+	CHECK(grub_check(prog, "linux /a\"b\n") != 0);
+
+	setup();
+	for (i = 0; i < NRCASES; i++) {
+		if (rcases[i].fmt != SCRIPT_GRUB)
+			continue;
+		decision(rcases[i].kind, &d);
+		snprintf(what, sizeof(what), "case %zu", i);
+		grub_parses(prog, &d, what);
+	}
+	setup_hostile();
+	decision(K_MENU, &d);
+	grub_parses(prog, &d, "the escapes case");
+	menus[0].timeout = 0;
+	grub_parses(prog, &d, "no timeout");
+
+	for (i = 0; i < 300; i++) {
+		setup();
+		random_text(entries[0].label, NB_NAMELEN, &seed);
+		random_text(entries[0].kernel, NB_PATHLEN, &seed);
+		random_text(entries[0].initrd, NB_PATHLEN, &seed);
+		random_text(entries[0].append, NB_TEXTLEN, &seed);
+		random_text(entries[1].label, NB_NAMELEN, &seed);
+		random_text(menus[0].prompt, NB_TEXTLEN, &seed);
+		decision(K_MENU, &d);
+		snprintf(what, sizeof(what), "random menu %zu", i);
+		grub_parses(prog, &d, what);
+	}
+}
+
+/*
+ * With --grub-script-check PROG only the rendered GRUB scripts are fed to
+ * GRUB's parser (a test of its own, which skips when PROG is missing).
+ */
+int
+main(int argc, char *argv[])
+{
+	if (argc == 3 && strcmp(argv[1], "--grub-script-check") == 0) {
+		test_grub_parser(argv[2]);
+		return check_exit();
+	}
 	test_formats();
 	test_small();
 	test_escapes();

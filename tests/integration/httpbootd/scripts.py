@@ -13,10 +13,10 @@
 # OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 
 """httpbootd renders boot scripts per client from the policy (the MAC and
-architecture in the query, iPXE's User-Agent), never chains a script to
-itself, lets real files win only with files-first; a SIGHUP reload
-applies a new policy and cache-control without dropping a connection or
-a download in progress."""
+architecture in the query, iPXE's User-Agent; the GRUB one passes GRUB's
+own grub-script-check), never chains a script to itself, lets real files
+win only with files-first; a SIGHUP reload applies a new policy and
+cache-control without dropping a connection or a download in progress."""
 
 import os
 import socket
@@ -29,6 +29,7 @@ from hbtest import curl, get
 from nbtest import check, check_eq
 
 binary = sys.argv[1]
+nbtest.require_prog("grub-script-check")
 ns = hbtest.setup("nbhttpscripts")
 root = nbtest.TempDir()
 root.file("boot.ipxe", b"#!ipxe\necho the real file\n")
@@ -108,6 +109,10 @@ try:
     st, hd, body = curl(srv.url("/grub/grub.cfg?mac=" + MAC))
     check(st == 200 and b"menuentry" in body and b"rescue" in body and
           hd.get("content-type") == "text/plain", "grub.cfg for the MAC")
+    cfg = root.file("served-grub.cfg", body)
+    r = nbtest.run(["grub-script-check", cfg], check_rc=False)
+    check(r.returncode == 0, "GRUB's parser reads it: grub-script-check "
+          "exits %d %s" % (r.returncode, r.stderr.decode().strip()))
     st, hd, body = curl(srv.url("/pxelinux.cfg/01-52-54-00-12-34-56"))
     check(st == 200 and hd.get("content-type") == "text/plain" and
           b"LABEL" in body.upper(), "a pxelinux.cfg pattern")
