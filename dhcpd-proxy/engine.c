@@ -193,8 +193,8 @@ pending_add(int fd, const struct answer *a)
 			if (!pending[i].busy)
 				p = &pending[i];
 	if (p == NULL) {
-		log_debug("dropped an answer: %d answers wait already",
-		    PENDING_MAX);
+		log_debug("queue full (%d answers wait): dropped %s",
+		    PENDING_MAX, a->log[0] != '\0' ? a->log : "an answer");
 		return;
 	}
 	p->busy = 1;
