@@ -17,10 +17,14 @@ iPXE and HTTP boot clients get exactly one proxy offer with the fields
 their firmware reads, the 4011 request its ACK from port 4011, the
 policy decides the boot file, and what a proxy must not answer (other
 clients, other message types, malformed packets, a flood) gets nothing.
+Delayed answers wait in a queue of 256: 300 clients at once get 256
+offers after the delay, the rest are logged as dropped, and the queue
+serves again once it has emptied.
 """
 
 import os
 import pwd
+import re
 import signal
 import socket
 import struct
@@ -370,6 +374,7 @@ def main():
         log = d.logtext()
         check("answer type=offer mac=52:54:00:aa:00:10 arch=x64-uefi" in
               log, "one key=value log line per answer")
+        test_queue_overflow(cl, d, conffile, chroot.path)
     finally:
         d.stop()
         dns.stop()
@@ -379,6 +384,54 @@ def main():
         chroot.cleanup()
         work.cleanup()
     nbtest.done()
+
+
+QUEUE = 256		# dhcpd-proxy(8): at most 256 answers wait
+OVERFLOW = 300
+DELAY_MS = 4000		# longer than sending the 300 takes
+IA32_CLASS = b"PXEClient:Arch:00006:UNDI:003016"
+
+
+def test_queue_overflow(cl, d, conffile, chroot):
+    """More clients with a delay at once than answers may wait."""
+    with open(conffile, "w") as f:
+        f.write(CONF.replace("ratelimit 5", "ratelimit 0") %
+                {"chroot": chroot, "x64": "ipxe.efi"} +
+                'match arch 6 { bootfile "ia32.efi" delay %d }\n' %
+                DELAY_MS)
+    n = d.logtext().count("configuration reloaded")
+    d.signal(signal.SIGHUP)
+    if not check(nbtest.wait_for(lambda: d.logtext().count(
+            "configuration reloaded") > n), "reload with a delay rule"):
+        return
+    macs = ["52:54:00:dd:%02x:%02x" % (i >> 8, i & 255)
+            for i in range(OVERFLOW)]
+    pkts, xids = [], set()
+    for mac in macs:
+        x = xid()
+        xids.add(x)
+        pkts.append(pt.dhcp_packet(mac, x, 1, pt.pxe_options(
+            6, IA32_CLASS)))
+    mark = len(d.logtext())
+    t0, got = cl.broadcast_udp(pkts, DELAY_MS / 1000 + 2.5, xids)
+    offers = [(t - t0, r) for t, r in got if pt.is_proxy_offer(r)]
+    late = [t for t, r in offers if t >= DELAY_MS / 1000 - 0.1]
+    check_eq(len(offers), QUEUE, "%d clients with delay %d ms at once: "
+             "offers" % (OVERFLOW, DELAY_MS))
+    check_eq(len(late), len(offers), "each offer after its delay")
+    log = d.logtext()[mark:]
+    dropped = re.findall(r"queue full \(256 answers wait\): dropped "
+                         r"answer type=offer mac=(\S+)", log)
+    answered = set(r["mac"] for t, r in offers)
+    check_eq(len(dropped), OVERFLOW - QUEUE,
+             "each dropped answer is logged with its client")
+    check(answered.isdisjoint(dropped) and
+          len(answered | set(dropped)) == OVERFLOW,
+          "every client either answered or logged as dropped")
+    # Once the queue has emptied, a delayed answer has room again.
+    proxy, other = discover(cl, "52:54:00:dd:ff:ff", 6, IA32_CLASS,
+                            wait=DELAY_MS / 1000 + 1.5)
+    check_eq(len(proxy), 1, "after the queue emptied: answered again")
 
 
 def test_reload(cl, d, conffile, chroot):

@@ -15,7 +15,9 @@
 """dhcpd-proxy over IPv6: a UEFI client's Solicit gets a proxy Advertise
 without addresses carrying the boot file URL (option 59), its Request
 on port 4011 a Reply, directly or through a relay; what is not for a
-proxy gets nothing."""
+proxy gets nothing; a flood of Solicits from one client, named by a
+DUID-LL or by a DUID-UUID without a MAC, gets ratelimit answers a second
+while other clients are still answered."""
 
 import os
 import socket
@@ -56,15 +58,19 @@ def duid_ll(mac):
     return struct.pack("!HH", 3, 1) + pt.mac_bytes(mac)
 
 
+def duid_uuid(uuid):
+    return struct.pack("!H", 4) + uuid
+
+
 def client_msg(mtype, mac, vclass=X64_CLASS, arch=7, ia=True,
-               serverid=None, x=None):
+               serverid=None, x=None, duid=None):
     """What EDK2 sends: its DUID, ORO, vendor class of enterprise 343,
     architecture (61), NII (62) and, in a Solicit, an IA_NA."""
     if x is None:
         _xid[0] += 1
         x = _xid[0]
     m = bytes([mtype]) + struct.pack("!I", x)[1:]
-    m += o6(1, duid_ll(mac))
+    m += o6(1, duid if duid is not None else duid_ll(mac))
     if serverid is not None:
         m += o6(2, serverid)
     m += o6(6, struct.pack("!HHH", 59, 60, 23))
@@ -92,6 +98,13 @@ def parse6(d):
 
 
 def solicit(msg, wait=1.0):
+    return solicit_many([msg], wait)
+
+
+def solicit_many(msgs, wait=1.0):
+    """Sends each message to ff02::1:2 from port 546, as fast as it can;
+    returns [(data, peer, seconds after the first send)] that came back
+    within wait seconds of the last."""
     idx = socket.if_nametoindex(pt.CLI_IF)
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -99,16 +112,22 @@ def solicit(msg, wait=1.0):
                  pt.CLI_IF.encode())
     s.bind(("::", 546))
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
-    s.sendto(msg, ("ff02::1:2", 547, 0, idx))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    t0 = time.monotonic()
+    for msg in msgs:
+        s.sendto(msg, ("ff02::1:2", 547, 0, idx))
     out = []
     end = time.monotonic() + wait
     try:
         while time.monotonic() < end:
             s.settimeout(max(0.01, end - time.monotonic()))
-            out.append(s.recvfrom(4096))
+            data, peer = s.recvfrom(4096)
+            out.append((data, peer, time.monotonic() - t0))
     except socket.timeout:
         pass
     s.close()
+    if len(msgs) == 1:
+        return [(data, peer) for data, peer, t in out]
     return out
 
 
@@ -222,6 +241,46 @@ def test_ignored(cl, proxy_log):
     check_eq(len(solicit(msg)), 1, "still answering after them")
 
 
+def flood(what, msgs, xids, proxy_log, other):
+    """100 Solicits of one client: ratelimit 5 lets a burst of 5 through,
+    then 5 a second for as long as the flood lasts."""
+    before = proxy_log().count("over the rate limit")
+    got = solicit_many(msgs, 1.0)
+    times = [t for data, peer, t in got if parse6(data)["xid"] in xids]
+    span = max(times) if times else 0.0
+    most = 5 + int(5 * span) + 1
+    check(5 <= len(times) <= most, "%s: %d of %d Solicits answered over "
+          "%.2f s (ratelimit 5, at most %d)" % (what, len(times), len(msgs),
+                                               span, most))
+    refused = proxy_log().count("over the rate limit") - before
+    check(refused >= len(msgs) - most and refused + len(times) ==
+          len(msgs), "%s: the other %d logged as over the rate limit" %
+          (what, refused))
+    msg, x = other
+    check_eq(len(solicit(msg)), 1, what + ": another client is still "
+             "answered")
+
+
+def test_ratelimit(proxy_log):
+    mac = "52:54:00:bb:00:20"
+    msgs, xids = [], set()
+    for i in range(100):
+        msg, x = client_msg(1, mac)
+        msgs.append(msg)
+        xids.add(x)
+    flood("DUID-LL flood", msgs, xids, proxy_log,
+          client_msg(1, "52:54:00:bb:00:21"))
+    # EDK2 names itself by its machine's UUID: no MAC to count by.
+    uuid = bytes(range(16))
+    msgs, xids = [], set()
+    for i in range(100):
+        msg, x = client_msg(1, None, duid=duid_uuid(uuid))
+        msgs.append(msg)
+        xids.add(x)
+    flood("DUID-UUID flood", msgs, xids, proxy_log,
+          client_msg(1, None, duid=duid_uuid(bytes(range(1, 17)))))
+
+
 def main():
     nbtest.require_root()
     nbtest.require_prog("ip")
@@ -249,6 +308,7 @@ def main():
         test_http(cl)
         test_relayed(cl)
         test_ignored(cl, d.logtext)
+        test_ratelimit(d.logtext)
         check("answer type=advertise mac=52:54:00:bb:00:01 arch=x64-uefi"
               in d.logtext(), "one key=value log line per answer")
     finally:

@@ -154,6 +154,7 @@ def parse_reply(data):
          "yiaddr": socket.inet_ntoa(data[16:20]),
          "siaddr": socket.inet_ntoa(data[20:24]),
          "giaddr": socket.inet_ntoa(data[24:28]),
+         "mac": ":".join("%02x" % b for b in data[28:34]),
          "sname": data[44:108], "file": data[108:236],
          "len": len(data), "opts": {}, "dup": []}
     i = 240
@@ -227,6 +228,35 @@ class Client:
         sendp(frames, iface=self.iface)
         time.sleep(wait)
         sn.stop()
+        return t0, got
+
+    def broadcast_udp(self, payloads, wait, want_xids):
+        """Like broadcast, through a UDP socket on port 68 (so from our
+        address, not 0.0.0.0) whose receive queue the kernel holds: a
+        sniffer on a busy machine loses some of hundreds of answers
+        coming at once, the socket none."""
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE,
+                     self.iface.encode())
+        s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)	# SO_RCVBUFFORCE
+        s.bind(("0.0.0.0", 68))
+        got = []
+        t0 = time.monotonic()
+        for p in payloads:
+            s.sendto(p, ("255.255.255.255", 67))
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            s.settimeout(max(0.01, end - time.monotonic()))
+            try:
+                data = s.recv(4096)
+            except socket.timeout:
+                break
+            r = parse_reply(data)
+            if r is not None and r["op"] == 2 and r["xid"] in want_xids:
+                got.append((time.monotonic(), r))
+        s.close()
         return t0, got
 
     def unicast(self, payload, dst, dport=4011, sport=4011, wait=2.0,
