@@ -9,10 +9,12 @@ BUILD_PKGS="gcc libc6-dev meson ninja-build pkg-config bison libbsd-dev
 libcap-dev libsystemd-dev libseccomp-dev libmd-dev"
 DEMO_PKGS="iproute2 procps tftp-hpa curl util-linux"
 # systemd brings systemd-socket-activate (the lifecycle tests), grub-common
-# grub-script-check, GRUB's own parser for the rendered GRUB scripts.
+# grub-script-check, GRUB's own parser for the rendered GRUB scripts;
+# pxelinux and syslinux-common lpxelinux.0 and ldlinux.c32, which read the
+# rendered PXELINUX menus in httpbootd-pxelinux.
 TEST_PKGS="$DEMO_PKGS python3 python3-scapy atftp nftables dnsmasq-base
 isc-dhcp-relay wget mandoc nginx-light qemu-system-x86 ovmf ipxe-qemu
-systemd grub-common"
+systemd grub-common pxelinux syslinux-common"
 
 # Installs what is missing, without starting any service it brings.
 install_packages() {
