@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "conf.h"
 
 static int	 grow(void **, size_t, size_t);
@@ -33,6 +34,8 @@ conf_new(void)
 		return NULL;
 	for (d = 0; d < NB_NDAEMONS; d++)
 		conf_defaults(&conf->daemon[d], d);
+	strlcpy(conf->control.directory, NB_CTLDIR,
+	    sizeof(conf->control.directory));
 	return conf;
 }
 
@@ -53,6 +56,7 @@ conf_defaults(struct daemon_conf *dc, enum nb_daemon d)
 {
 	memset(dc, 0, sizeof(*dc));
 	boot_settings_init(&dc->defaults);
+	dc->history = NB_HISTORY;
 	switch (d) {
 	case NB_TFTPD:
 		strlcpy(dc->root, "/srv/netboot", sizeof(dc->root));

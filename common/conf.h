@@ -44,6 +44,8 @@
 #define NB_MAXSCRIPTS	16	/* script statements per daemon block */
 #define NB_MAXTYPES	32	/* type statements in the httpbootd block */
 #define NB_MIMELEN	64
+#define NB_HISTORY	256	/* finished sessions a daemon keeps */
+#define NB_HISTORY_MAX	16384
 
 enum nb_daemon {
 	NB_TFTPD,
@@ -137,6 +139,7 @@ struct daemon_conf {
 	struct boot_settings defaults;
 	struct script_conf scripts[NB_MAXSCRIPTS];
 	size_t		 nscripts;
+	uint32_t	 history;		/* finished sessions kept */
 	union {
 		struct tftpd_conf	tftpd;
 		struct httpbootd_conf	httpbootd;
@@ -184,8 +187,19 @@ struct rule {
 	int		 line;
 };
 
+/*
+ * The control sockets, <directory>/<daemon>.sock: root's, or also a
+ * group's.  The parent alone reads this; it never reaches an engine.
+ */
+struct control_conf {
+	int		 line;			/* 0: no control block */
+	char		 directory[NB_PATHLEN];
+	char		 group[NB_NAMELEN];	/* "": root only */
+};
+
 struct netboot_conf {
 	struct daemon_conf daemon[NB_NDAEMONS];
+	struct control_conf control;
 	struct menu	*menus;
 	size_t		 nmenus;
 	struct menu_entry *entries;

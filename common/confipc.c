@@ -307,6 +307,8 @@ check_daemon(const struct daemon_conf *dc, enum nb_daemon which)
 		return e;
 	if (dc->nscripts > NB_MAXSCRIPTS)
 		return "daemon: too many scripts";
+	if (dc->history > NB_HISTORY_MAX)
+		return "daemon: history too long";
 	for (i = 0; i < dc->nscripts; i++) {
 		if (!TERMINATED(dc->scripts[i].path))
 			return "script: path not terminated";

@@ -25,6 +25,7 @@
 %{
 #include <sys/queue.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -61,8 +62,15 @@
 enum knob {
 	K_ROOT, K_USER, K_CHROOT, K_BLKSIZE, K_WINDOWSIZE, K_SESSIONS,
 	K_CONNECTIONS, K_PERCLIENT, K_TIMEOUT, K_THEADER, K_TIDLE, K_TSEND,
-	K_RETRIES, K_CACHECONTROL, K_RATELIMIT, K_BURST
+	K_RETRIES, K_CACHECONTROL, K_RATELIMIT, K_BURST, K_HISTORY
 };
+
+/* The statements of the control block, each given at most once. */
+#define C_DIRECTORY	0x1
+#define C_GROUP		0x2
+
+/* The longest socket name that goes after the control directory. */
+#define CTL_SOCKNAME_MAX	(sizeof("/dhcpd-proxy.sock") - 1)
 
 /* The lines of a menu entry, each given at most once. */
 #define E_KERNEL	0x1
@@ -128,6 +136,10 @@ static int	 parse_subnet(const struct tok *, struct nb_prefix *);
 static int	 parse_uuid(const char *, uint8_t *);
 
 static void	 daemon_begin(enum nb_daemon, int);
+static void	 control_begin(int);
+static int	 control_once(int, const char *, uint32_t);
+static void	 control_directory(struct tok *, int);
+static void	 control_group(struct tok *, int);
 static void	 listen_add(struct tok *, struct tok *, int, int);
 static int	 proxy_listen(const struct tok *, const struct tok *, int,
 		    int);
@@ -177,6 +189,11 @@ static struct daemon_conf	*dc;
 static struct daemon_conf	 scratch;
 static uint32_t			 knobs;
 
+/* The control block being read; a duplicate goes to its scratch. */
+static struct control_conf	*cc;
+static struct control_conf	 cscratch;
+static uint32_t			 cknobs;
+
 /* Where settings go: a block's defaults or the rule being read. */
 static struct boot_settings	*bset;
 static int			 bset_target;
@@ -196,7 +213,8 @@ static uint32_t			 entry_seen;
 }
 
 %token	<line>	APPEND ARCH BLKSIZE BOOTFILE BURST CACHE_CONTROL CHROOT CONNECTIONS
-%token	<line>	DELAY DHCPD_PROXY ENTRY FILES_FIRST FORMAT HEADER HTTP_SERVER
+%token	<line>	CONTROL DELAY DHCPD_PROXY DIRECTORY ENTRY FILES_FIRST FORMAT GROUP
+%token	<line>	HEADER HISTORY HTTP_SERVER
 %token	<line>	HTTPBOOTD IDLE INITRD INTERFACE KERNEL LISTEN LOCAL MAC MATCH
 %token	<line>	MAX MENU ON PER_CLIENT PORT PROMPT PXE RATELIMIT RETRIES ROOT
 %token	<line>	SCRIPT SEND SESSIONS SUBNET TFTP_SERVER TFTPD TIMEOUT TYPE USER
@@ -212,6 +230,7 @@ static uint32_t			 entry_seen;
 grammar		: /* empty */
 		| grammar varset
 		| grammar daemon
+		| grammar control
 		| grammar menu
 		| grammar match
 		| grammar error
@@ -362,6 +381,30 @@ dstmt		: LISTEN ON STRING optport {
 				    &dc->proxy.ratelimit);
 			free($2.s);
 		}
+		| HISTORY NUMBER {
+			if (knob($1, "history", B_ALL, K_HISTORY))
+				num(&$2, "history", 0, NB_HISTORY_MAX,
+				    &dc->history);
+			free($2.s);
+		}
+		;
+
+control		: controlhead '{' cstmts '}'
+		;
+
+controlhead	: CONTROL {
+			control_begin($1);
+			yyerrok;
+		}
+		;
+
+cstmts		: /* empty */
+		| cstmts cstmt
+		| cstmts error
+		;
+
+cstmt		: DIRECTORY STRING	{ control_directory(&$2, $1); }
+		| GROUP STRING		{ control_group(&$2, $1); }
 		;
 
 optport		: /* empty */		{ memset(&$$, 0, sizeof($$)); }
@@ -536,12 +579,16 @@ static const struct keyword keywords[] = {
 	{ "cache-control",	CACHE_CONTROL },
 	{ "chroot",		CHROOT },
 	{ "connections",	CONNECTIONS },
+	{ "control",		CONTROL },
 	{ "delay",		DELAY },
 	{ "dhcpd-proxy",	DHCPD_PROXY },
+	{ "directory",		DIRECTORY },
 	{ "entry",		ENTRY },
 	{ "files-first",	FILES_FIRST },
 	{ "format",		FORMAT },
+	{ "group",		GROUP },
 	{ "header",		HEADER },
+	{ "history",		HISTORY },
 	{ "http-server",	HTTP_SERVER },
 	{ "httpbootd",		HTTPBOOTD },
 	{ "idle",		IDLE },
@@ -1168,6 +1215,58 @@ daemon_begin(enum nb_daemon d, int line)
 	dc->present = 1;
 	dc->line = line;
 	bset = &dc->defaults;
+}
+
+static void
+control_begin(int line)
+{
+	cknobs = 0;
+	if (conf->control.line != 0) {
+		conferr(line, "control block already defined on line %d",
+		    conf->control.line);
+		cc = &cscratch;
+	} else
+		cc = &conf->control;
+	cc->line = line;
+}
+
+static int
+control_once(int line, const char *kw, uint32_t bit)
+{
+	if (cknobs & bit) {
+		conferr(line, "%s given twice", kw);
+		return 0;
+	}
+	cknobs |= bit;
+	return 1;
+}
+
+/* <directory>/<daemon>.sock must fit a sockaddr_un. */
+static void
+control_directory(struct tok *t, int line)
+{
+	struct sockaddr_un	 sun;
+	size_t			 max;
+
+	max = sizeof(sun.sun_path) - 1 - CTL_SOCKNAME_MAX;
+	if (!control_once(line, "directory", C_DIRECTORY) ||
+	    !str(cc->directory, sizeof(cc->directory), t, "directory", 1))
+		goto done;
+	if (t->s[0] != '/')
+		conferr(t->line, "directory must be an absolute path");
+	else if (strlen(t->s) > max)
+		conferr(t->line, "directory too long for a socket path "
+		    "(max %zu)", max);
+ done:
+	free(t->s);
+}
+
+static void
+control_group(struct tok *t, int line)
+{
+	if (control_once(line, "group", C_GROUP))
+		str(cc->group, sizeof(cc->group), t, "group", 1);
+	free(t->s);
 }
 
 static void

@@ -117,6 +117,12 @@ test_defaults(void)
 	CHECK_INT(h->defaults.menu, -1);
 	CHECK_INT(p->defaults.menu, -1);
 	CHECK_INT(p->defaults.set, 0);
+	CHECK_INT(t->history, 256);
+	CHECK_INT(h->history, 256);
+	CHECK_INT(p->history, 256);
+	CHECK_INT(conf->control.line, 0);
+	CHECK_STR(conf->control.directory, "/run/netboot");
+	CHECK_STR(conf->control.group, "");
 	CHECK_INT(conf->nmenus + conf->nentries + conf->nrules, 0);
 	CHECK_INT(conf_menu_find(conf, "main"), -1);
 	CHECK_STR(daemon_name(NB_TFTPD), "tftpd");
@@ -258,6 +264,7 @@ test_all_keywords(const char *dir)
 	CHECK_INT(t->tftpd.max_sessions, 100000);
 	CHECK_INT(t->tftpd.timeout, 255);
 	CHECK_INT(t->tftpd.retries, 100);
+	CHECK_INT(t->history, 0);
 
 	CHECK(addr_is(&h->listen[0].addr, "2001:db8::1"));
 	CHECK_INT(h->listen[0].port, 8080);
@@ -273,6 +280,7 @@ test_all_keywords(const char *dir)
 	CHECK_INT(h->httpbootd.ntypes, 3);
 	CHECK_STR(h->httpbootd.types[2].suffix, "ipxe");
 	CHECK_STR(h->httpbootd.types[2].mime, "text/plain");
+	CHECK_INT(h->history, 16384);
 
 	CHECK_INT(p->nlisten, 2);
 	CHECK_STR(p->listen[0].ifname, "eth1");
@@ -281,6 +289,11 @@ test_all_keywords(const char *dir)
 	CHECK_INT(p->proxy.ratelimit, 0);
 	CHECK_INT(p->defaults.delay_ms, 200);
 	CHECK_INT(p->defaults.menu, 0);
+	CHECK_INT(p->history, 1000);
+
+	CHECK(conf->control.line > 0);
+	CHECK_STR(conf->control.directory, "/run/netboot-test");
+	CHECK_STR(conf->control.group, "netboot");
 
 	CHECK_INT(conf->nmenus, 2);
 	CHECK_INT(conf_menu_find(conf, "short"), 1);

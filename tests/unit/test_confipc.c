@@ -470,6 +470,12 @@ test_counts(void)
 	dc.httpbootd.ntypes = NB_MAXTYPES + 1;
 	CHECK_BAD(&rx, IPC_RECONF_DAEMON, &dc, sizeof(dc));
 	make_daemon(&dc, NB_HTTPBOOTD);
+	dc.history = NB_HISTORY_MAX;
+	CHECK_INT(FEED(&rx, IPC_RECONF_DAEMON, &dc, sizeof(dc)), 0);
+	conf_rx_reset(&rx);
+	dc.history = NB_HISTORY_MAX + 1;
+	CHECK_BAD(&rx, IPC_RECONF_DAEMON, &dc, sizeof(dc));
+	make_daemon(&dc, NB_HTTPBOOTD);
 	dc.scripts[0].format = SCRIPT_PXELINUX + 1;
 	CHECK_BAD(&rx, IPC_RECONF_DAEMON, &dc, sizeof(dc));
 	make_daemon(&dc, NB_HTTPBOOTD);
