@@ -66,6 +66,8 @@ struct daemon_def {
 			    struct netboot_conf *);
 	/* Engine: the calls it makes beyond the shared list (sysfilter.h). */
 	const struct sc_rule *syscalls;
+	/* Engine: gives each session in flight to report_active(). */
+	void		(*engine_sessions)(struct engine_env *);
 };
 
 int	 daemon_main(int, char **, const struct daemon_def *);

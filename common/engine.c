@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "confipc.h"
+#include "ctlreport.h"
 #include "daemon.h"
 #include "ev.h"
 #include "ipc.h"
@@ -59,6 +60,7 @@ static void	 engine_confine_early(struct engine *);
 static void	 engine_confine(struct engine *);
 static void	 engine_flush(struct engine *);
 static void	 engine_sig(int, void *);
+static void	 engine_sessions(void *);
 
 static struct engine	 engine;
 
@@ -156,6 +158,14 @@ engine_handle(struct engine *e, struct ipc_msg *msg)
 			break;
 		}
 		break;
+	case IPC_CTL_QUERY:
+		if (msg->len != 0)
+			fatalx("malformed control query from parent");
+		report_send(&e->ipc, e->started &&
+		    e->def->engine_sessions != NULL ? engine_sessions : NULL,
+		    e);
+		engine_flush(e);
+		break;
 	default:
 		fatalx("unexpected message type %u from parent", msg->type);
 	}
@@ -197,6 +207,7 @@ engine_config_done(struct engine *e)
 		e->env.conf = conf;
 		e->env.dc = &conf->daemon[e->def->kind];
 		e->started = 1;
+		report_history(e->env.dc->history);
 		e->def->engine_start(&e->env);
 		engine_confine(e);
 	} else {
@@ -205,6 +216,7 @@ engine_config_done(struct engine *e)
 		e->env.conf = conf;
 		e->env.dc = &conf->daemon[e->def->kind];
 		conf_free(old);
+		report_history(e->env.dc->history);
 	}
 	if (ipc_compose(&e->ipc, IPC_ENGINE_READY, -1, NULL, 0) == -1)
 		fatal("ipc_compose");
@@ -249,6 +261,14 @@ engine_confine(struct engine *e)
 	testtrap_arm();
 	if (sysfilter_load(e->def->syscalls) == 0)
 		log_info("seccomp filter loaded");
+}
+
+static void
+engine_sessions(void *arg)
+{
+	struct engine	*e = arg;
+
+	e->def->engine_sessions(&e->env);
 }
 
 static void

@@ -39,8 +39,8 @@ union ipc_cmsgbuf {
 
 static int	 ipc_send_one(int, struct ipc_out *);
 static int	 ipc_take_fd(struct msghdr *, int *);
-static int	 ipc_check(const struct msghdr *, ssize_t,
-		    const struct ipc_hdr *);
+static int	 ipc_check(const struct ipc *, const struct msghdr *,
+		    ssize_t, const struct ipc_hdr *);
 static void	 ipc_close_fd(int);
 
 void
@@ -49,6 +49,13 @@ ipc_init(struct ipc *ipc, int fd)
 	ipc->fd = fd;
 	STAILQ_INIT(&ipc->queue);
 	ipc->queued = 0;
+	ipc->ntypes = IPC_NTYPES;
+}
+
+void
+ipc_set_ntypes(struct ipc *ipc, uint32_t ntypes)
+{
+	ipc->ntypes = ntypes;
 }
 
 /*
@@ -63,7 +70,7 @@ ipc_compose(struct ipc *ipc, uint32_t type, int fd, const void *data,
 	struct ipc_hdr	 hdr;
 	int		 saved;
 
-	if (type == IPC_NONE || type >= IPC_NTYPES) {
+	if (type == IPC_NONE || type >= ipc->ntypes) {
 		errno = EINVAL;
 		goto fail;
 	}
@@ -190,7 +197,7 @@ ipc_recv(struct ipc *ipc, struct ipc_msg *msg)
 	if (n == 0 && !bad && fd == -1 &&
 	    (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0)
 		return 0;
-	if (bad || ipc_check(&mh, n, &hdr) == -1) {
+	if (bad || ipc_check(ipc, &mh, n, &hdr) == -1) {
 		ipc_close_fd(fd);
 		errno = EBADMSG;
 		return -1;
@@ -248,7 +255,8 @@ ipc_take_fd(struct msghdr *mh, int *fdp)
 }
 
 static int
-ipc_check(const struct msghdr *mh, ssize_t n, const struct ipc_hdr *hdr)
+ipc_check(const struct ipc *ipc, const struct msghdr *mh, ssize_t n,
+    const struct ipc_hdr *hdr)
 {
 	if (mh->msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 		return -1;
@@ -256,7 +264,7 @@ ipc_check(const struct msghdr *mh, ssize_t n, const struct ipc_hdr *hdr)
 		return -1;
 	if (hdr->len != (size_t)n - sizeof(*hdr))
 		return -1;
-	if (hdr->type == IPC_NONE || hdr->type >= IPC_NTYPES)
+	if (hdr->type == IPC_NONE || hdr->type >= ipc->ntypes)
 		return -1;
 	return 0;
 }

@@ -45,6 +45,11 @@ enum ipc_type {
 	IPC_RECONF_END,		/* P→E empty: the config is complete */
 	IPC_ENGINE_READY,	/* E→P empty: serving with the last config */
 	IPC_ENGINE_SYSCALL,	/* E→P struct ipc_syscall: dies by seccomp */
+	IPC_CTL_QUERY,		/* P→E empty: report counters and sessions */
+	IPC_CTL_COUNTERS,	/* E→P k × struct ctl_counter */
+	IPC_CTL_SESSIONS,	/* E→P k × struct ctl_session */
+	IPC_CTL_END,		/* E→P struct ctl_end: the report is whole */
+	IPC_LOG,		/* E→P log records, see log.c */
 	IPC_NTYPES
 };
 
@@ -78,6 +83,7 @@ struct ipc {
 	int		 fd;			/* non-blocking */
 	STAILQ_HEAD(, ipc_out) queue;
 	size_t		 queued;		/* messages in queue */
+	uint32_t	 ntypes;		/* types are 1 .. ntypes - 1 */
 };
 
 struct ipc_msg {
@@ -93,8 +99,11 @@ struct ipc_msg {
  * ipc_pending() then says to wait for EV_WRITE.  ipc_recv() returns 1, 0
  * when the peer closed, or -1 with EAGAIN or EBADMSG; a bad message's
  * descriptor is closed.  ipc_get() wants the payload to be exactly size.
+ * A channel takes the types of this file unless ipc_set_ntypes() gives
+ * it a numbering of its own, as the control socket's (ctl.h).
  */
 void	 ipc_init(struct ipc *, int);
+void	 ipc_set_ntypes(struct ipc *, uint32_t);
 int	 ipc_compose(struct ipc *, uint32_t, int, const void *, size_t);
 int	 ipc_flush(struct ipc *);
 int	 ipc_pending(const struct ipc *);

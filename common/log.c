@@ -99,7 +99,23 @@ logit(int pri, const char *fmt, ...)
 }
 
 void
+log_client(int pri, const struct log_fields *f, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vlog_client(pri, f, fmt, ap);
+	va_end(ap);
+}
+
+void
 vlog(int pri, const char *fmt, va_list ap)
+{
+	vlog_client(pri, NULL, fmt, ap);
+}
+
+void
+vlog_client(int pri, const struct log_fields *f, const char *fmt, va_list ap)
 {
 	char		 msg[1024], line[LOG_LINE], pfx[8] = "";
 	int		 saved_errno = errno, n;

@@ -18,6 +18,7 @@
 #define NB_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <syslog.h>
 
 #ifndef __dead
@@ -47,6 +48,28 @@ void		 logit(int, const char *, ...)
 		    __attribute__((__format__ (printf, 2, 3)));
 void		 vlog(int, const char *, va_list)
 		    __attribute__((__format__ (printf, 2, 0)));
+/*
+ * What a line about a client says of it, for the journal's fields
+ * (CLIENT_MAC, CLIENT_IP, CLIENT_ARCH, FILE, BYTES, DURATION_MS); NULL
+ * or a clear flag for what is not known.  Other outputs print the line
+ * alone, which says the same in words.
+ */
+#define LOG_F_BYTES	0x1
+#define LOG_F_MS	0x2
+struct log_fields {
+	const char	*mac;
+	const char	*ip;
+	const char	*arch;
+	const char	*file;
+	uint64_t	 bytes;
+	uint64_t	 ms;
+	int		 has;
+};
+void		 log_client(int, const struct log_fields *, const char *, ...)
+		    __attribute__((__format__ (printf, 3, 4)));
+void		 vlog_client(int, const struct log_fields *, const char *,
+		    va_list)
+		    __attribute__((__format__ (printf, 3, 0)));
 __dead void	 fatal(const char *, ...)
 		    __attribute__((__format__ (printf, 1, 2)));
 __dead void	 fatalx(const char *, ...)

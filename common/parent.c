@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "confipc.h"
+#include "ctlsock.h"
 #include "daemon.h"
 #include "ev.h"
 #include "ipc.h"
@@ -97,7 +98,7 @@ static int	 parent_handle_engine(struct parent *, struct ipc_msg *);
 static void	 parent_engine_ready(struct parent *);
 static void	 parent_engine_bad(struct parent *, const char *);
 static void	 parent_sig(int, void *);
-static void	 parent_reload(struct parent *);
+static int	 parent_reload(struct parent *);
 static void	 parent_warn_restart(const struct daemon_conf *,
 		    const struct daemon_conf *);
 static void	 parent_stop(struct parent *);
@@ -107,8 +108,14 @@ static void	 parent_log_death(struct parent *, int);
 static void	 parent_close_engine(struct parent *);
 static void	 parent_restart(void *);
 static void	 parent_kill_engine(void *);
+static void	 ctl_ask(void *);
+static int	 ctl_reload(void *);
+static pid_t	 ctl_engine_pid(void *);
 
 static struct parent	 parent;
+static const struct ctl_ops parent_ctl_ops = {
+	ctl_ask, ctl_reload, ctl_engine_pid, &parent
+};
 
 int
 parent_main(const struct daemon_def *def, const char *conffile, int debug,
@@ -133,6 +140,7 @@ parent_main(const struct daemon_def *def, const char *conffile, int debug,
 	log_setverbose(verbose);
 	parent_check_host(p);
 	parent_open_listeners(p);
+	ctl_open(def->name, def->kind, p->conf, conffile);
 
 	if (!debug && getenv("NOTIFY_SOCKET") == NULL &&
 	    getenv("INVOCATION_ID") == NULL && daemon(0, 0) == -1)
@@ -149,6 +157,7 @@ parent_main(const struct daemon_def *def, const char *conffile, int debug,
 	if ((p->kill_timer = ev_timer_new(parent_kill_engine, p)) == NULL ||
 	    (p->restart_timer = ev_timer_new(parent_restart, p)) == NULL)
 		fatal("ev_timer_new");
+	ctl_start(&parent_ctl_ops);
 
 	parent_spawn_engine(p);
 	parent_send_start(p);
@@ -368,6 +377,7 @@ parent_read_engine(struct parent *p)
 			/* The engine is gone; SIGCHLD tells us why. */
 			ev_io_del(p->ipc_ev);
 			p->ipc_ev = NULL;
+			ctl_engine_gone();
 			return;
 		}
 		if (parent_handle_engine(p, &msg) == -1)
@@ -378,6 +388,8 @@ parent_read_engine(struct parent *p)
 static int
 parent_handle_engine(struct parent *p, struct ipc_msg *msg)
 {
+	const char	*e;
+
 	if (msg->fd != -1) {
 		close(msg->fd);
 		parent_engine_bad(p, "a descriptor");
@@ -400,6 +412,14 @@ parent_handle_engine(struct parent *p, struct ipc_msg *msg)
 		}
 		p->have_syscall = 1;
 		break;
+	case IPC_CTL_COUNTERS:
+	case IPC_CTL_SESSIONS:
+	case IPC_CTL_END:
+		if ((e = ctl_engine_msg(msg)) != NULL) {
+			parent_engine_bad(p, e);
+			return -1;
+		}
+		break;
 	default:
 		parent_engine_bad(p, "an unexpected message");
 		return -1;
@@ -418,8 +438,10 @@ parent_engine_ready(struct parent *p)
 		log_info("engine restarted, pid %d", (int)p->engine_pid);
 		notify_status("serving");
 		return;
-	} else
+	} else {
 		log_info("configuration reloaded");
+		ctl_reload_done(1);
+	}
 	p->reloading = 0;
 	notify_ready();
 }
@@ -457,36 +479,42 @@ parent_sig(int sig, void *arg)
 	}
 }
 
-/* On any error the old config stays in force; it always ends READY. */
-static void
+/*
+ * On any error the old config stays in force; it always ends READY.
+ * Returns 0 when the new config went to the engine, 1 when it is in
+ * force already (no engine runs), -1 when it was not taken.
+ */
+static int
 parent_reload(struct parent *p)
 {
 	struct netboot_conf	*nconf;
 	enum nb_daemon		 k = p->def->kind;
 
 	if (p->stopping)
-		return;
+		return -1;
 	notify_reloading();
 	log_info("reloading %s", p->conffile);
 	if ((nconf = conf_parse(p->conffile)) == NULL) {
 		log_warnx("%s has errors: keeping the running configuration",
 		    p->conffile);
 		notify_ready();
-		return;
+		return -1;
 	}
 	parent_warn_restart(&p->conf->daemon[k], &nconf->daemon[k]);
 	conf_free(p->conf);
 	p->conf = nconf;
+	ctl_loaded(p->conf, p->conffile, 1);
 	if (p->engine_pid == -1) {
 		/* Between engines: the next one starts with it. */
 		log_info("configuration reloaded");
 		notify_ready();
-		return;
+		return 1;
 	}
 	p->reloading = 1;
 	if (conf_send(&p->ipc, p->conf, k) == -1)
 		fatal("conf_send");
 	parent_flush(p);
+	return 0;
 }
 
 static void
@@ -610,6 +638,7 @@ parent_close_engine(struct parent *p)
 	p->engine_pid = -1;
 	p->have_syscall = 0;
 	p->reloading = 0;
+	ctl_engine_gone();
 }
 
 static void
@@ -622,4 +651,29 @@ parent_restart(void *arg)
 	p->restarting = 1;
 	parent_spawn_engine(p);
 	parent_send_start(p);
+}
+
+/* The control socket's ways into the parent. */
+static void
+ctl_ask(void *arg)
+{
+	struct parent	*p = arg;
+
+	if (ipc_compose(&p->ipc, IPC_CTL_QUERY, -1, NULL, 0) == -1)
+		fatal("ipc_compose");
+	parent_flush(p);
+}
+
+static int
+ctl_reload(void *arg)
+{
+	return parent_reload(arg);
+}
+
+static pid_t
+ctl_engine_pid(void *arg)
+{
+	struct parent	*p = arg;
+
+	return p->ipc_ev != NULL && p->engine_pid > 0 ? p->engine_pid : 0;
 }

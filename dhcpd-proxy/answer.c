@@ -92,6 +92,37 @@ answer_arch(int arch, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * The answer as netbootctl shows it: whom (MAC, address of family af or
+ * none, architecture), what (the boot file or URL, already made safe)
+ * and how ("offer redirect").
+ */
+void
+answer_record(struct answer *a, const struct answer_in *in,
+    const struct client_facts *f, int af, const void *addr,
+    const char *file, const char *type, const char *mode)
+{
+	struct ctl_session	*s = &a->rec;
+
+	memset(s, 0, sizeof(*s));
+	s->kind = CTL_K_PROXY;
+	s->state = CTL_S_DONE;
+	s->start = s->last = s->end = in->now;
+	s->size = CTL_SIZE_NONE;
+	s->arch = f->arch >= 0 && f->arch < CTL_ARCH_NONE ? f->arch :
+	    CTL_ARCH_NONE;
+	if (f->hwlen > 0 && f->hwlen <= sizeof(s->hwaddr)) {
+		s->hwlen = f->hwlen;
+		memcpy(s->hwaddr, f->hwaddr, f->hwlen);
+	}
+	if (af == AF_INET || af == AF_INET6) {
+		s->af = af;
+		memcpy(s->addr, addr, af == AF_INET ? 4 : 16);
+	}
+	strlcpy(s->file, file, sizeof(s->file));
+	snprintf(s->detail, sizeof(s->detail), "%s %s", type, mode);
+}
+
 /* A client's bytes made safe to log; cut to what fits, never refused. */
 void
 answer_vis(char *dst, size_t size, const void *src, size_t len)

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "ctl.h"
 #include "dhcp.h"
 #include "facts.h"
 #include "policy.h"
@@ -48,6 +49,7 @@ struct answer {
 	uint32_t		 delay_ms;	/* before sending */
 	uint32_t		 again_ms;	/* then once more, or 0 */
 	char			 log[ANSWER_LOGLEN];	/* for log_info */
+	struct ctl_session	 rec;		/* for netbootctl */
 };
 
 /* What the engine knows of the datagram. */
@@ -73,5 +75,8 @@ int	 answer_http_url(char *, size_t, const struct boot_settings *,
 	    const char **);
 const char *answer_arch(int, char *, size_t);
 void	 answer_vis(char *, size_t, const void *, size_t);
+void	 answer_record(struct answer *, const struct answer_in *,
+	    const struct client_facts *, int, const void *, const char *,
+	    const char *, const char *);
 
 #endif /* PROXY_ANSWER_H */

@@ -38,6 +38,7 @@
 #include "addr.h"
 #include "answer.h"
 #include "arch.h"
+#include "ctlreport.h"
 #include "dhcp.h"
 #include "iface.h"
 #include "log.h"
@@ -65,6 +66,7 @@ static void		 destination(const struct ctx4 *, struct answer *);
 static void		 set_sin(struct answer *, struct in_addr, uint16_t);
 static void		 log_answer(const struct ctx4 *,
 			    const struct dhcp_reply_conf *, struct answer *);
+static struct in_addr	 client_in(const struct ctx4 *);
 static const char	*client_addr(const struct ctx4 *, char *, size_t);
 static void		 ignore(const struct ctx4 *, const char *);
 static const char	*kind_name(enum dhcp_reply_kind);
@@ -267,15 +269,26 @@ destination(const struct ctx4 *c, struct answer *a)
 static const char *
 client_addr(const struct ctx4 *c, char *buf, size_t size)
 {
-	struct in_addr	 a = c->m.ciaddr;
+	struct in_addr	 a = client_in(c);
 
-	if (a.s_addr == INADDR_ANY && c->in->meta->peer.ss_family == AF_INET)
-		a = ((const struct sockaddr_in *)&c->in->meta->peer)->sin_addr;
-	if (a.s_addr == INADDR_ANY || c->m.giaddr.s_addr == a.s_addr)
+	if (a.s_addr == INADDR_ANY)
 		strlcpy(buf, "-", size);
 	else
 		inet_ntop(AF_INET, &a, buf, size);
 	return buf;
+}
+
+/* The client's own address, when it has one yet; INADDR_ANY if not. */
+static struct in_addr
+client_in(const struct ctx4 *c)
+{
+	struct in_addr	 a = c->m.ciaddr;
+
+	if (a.s_addr == INADDR_ANY && c->in->meta->peer.ss_family == AF_INET)
+		a = ((const struct sockaddr_in *)&c->in->meta->peer)->sin_addr;
+	if (c->m.giaddr.s_addr == a.s_addr)
+		a.s_addr = INADDR_ANY;
+	return a;
 }
 
 static const char *
@@ -329,6 +342,9 @@ log_answer(const struct ctx4 *c, const struct dhcp_reply_conf *rc,
 	    c->in->port, inet_ntop(AF_INET, &c->server_id, self, sizeof(self)),
 	    mode, file, server, sa_ntop((struct sockaddr *)&a->to, to,
 	    sizeof(to)), a->delay_ms);
+	bs = client_in(c);
+	answer_record(a, c->in, &c->facts, bs.s_addr == INADDR_ANY ?
+	    AF_UNSPEC : AF_INET, &bs, file, kind_name(c->kind), mode);
 }
 
 /* A decode of what was ignored and why, when debugging. */
@@ -340,6 +356,7 @@ ignore(const struct ctx4 *c, const char *why)
 	char			 class[DHCP_OPTLEN * 4 + 1], arch[32];
 	size_t			 hlen = c->m.hlen;
 
+	report_count("ignored", "reason", why, 1);
 	if (log_getverbose() < 1)
 		return;
 	if (hlen > DHCP_CHADDR_LEN)

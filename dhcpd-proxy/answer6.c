@@ -40,6 +40,7 @@
 
 #include "addr.h"
 #include "answer.h"
+#include "ctlreport.h"
 #include "arch.h"
 #include "dhcp6.h"
 #include "iface.h"
@@ -276,6 +277,10 @@ log_answer(const struct ctx6 *c, struct answer *a)
 	    answer_arch(c->facts.arch, arch, sizeof(arch)), c->m.xid, client,
 	    relay, c->ifp->name, c->in->port, inet_ntop(AF_INET6, &c->self,
 	    self, sizeof(self)), c->http ? "http" : "tftp", url, a->delay_ms);
+	answer_record(a, c->in, &c->facts, AF_INET6, c->m.nrelay > 0 ?
+	    &c->m.relay[c->m.nrelay - 1].peer : &c->src, url,
+	    c->kind == DHCP6_REPLY_ADVERTISE ? "advertise" : "reply",
+	    c->http ? "http" : "tftp");
 }
 
 static void
@@ -284,6 +289,7 @@ ignore(const struct ctx6 *c, const char *why)
 	char	 from[NB_ADDRSTRLEN + 8], class[DHCP6_CLASS_MAX * 4 + 1];
 	char	 arch[32];
 
+	report_count("ignored", "reason", why, 1);
 	if (log_getverbose() < 1)
 		return;
 	answer_vis(class, sizeof(class), c->m.vendor_class,

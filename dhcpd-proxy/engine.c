@@ -35,6 +35,7 @@
 
 #include "addr.h"
 #include "answer.h"
+#include "ctlreport.h"
 #include "daemon.h"
 #include "engine.h"
 #include "ev.h"
@@ -68,6 +69,7 @@ static uint8_t			 reqbuf[REQ_MAX];
 static struct answer		 reply;
 static struct pending		 pending[PENDING_MAX];
 static size_t			 npending;
+static uint64_t			*c_requests;
 
 void
 proxy_engine_start(struct engine_env *e)
@@ -77,6 +79,7 @@ proxy_engine_start(struct engine_env *e)
 
 	env = e;
 	ratelimit_init();
+	c_requests = report_counter("requests", NULL, NULL);
 	if (iface_refresh() == -1)
 		log_warnx("cannot read the interfaces yet; will retry");
 	for (i = 0; i < PENDING_MAX; i++)
@@ -142,6 +145,7 @@ proxy_handle(void *arg, const uint8_t *buf, size_t len,
 	struct answer_in	 in;
 	int			 r;
 
+	(*c_requests)++;
 	memset(&in, 0, sizeof(in));
 	in.conf = env->conf;
 	in.dc = env->dc;
@@ -174,8 +178,11 @@ answer_send(int fd, const struct answer *a)
 		    to, sizeof(to)));
 		return;
 	}
-	if (a->log[0] != '\0')
-		log_info("%s", a->log);
+	if (a->log[0] == '\0')
+		return;
+	report_log(LOG_INFO, &a->rec, "%s", a->log);
+	report_finish(&a->rec);
+	report_count("answers", "type", a->rec.detail, 1);
 }
 
 /*
@@ -193,6 +200,7 @@ pending_add(int fd, const struct answer *a)
 			if (!pending[i].busy)
 				p = &pending[i];
 	if (p == NULL) {
+		report_count("dropped", "reason", "delayed answers full", 1);
 		log_debug("queue full (%d answers wait): dropped %s",
 		    PENDING_MAX, a->log[0] != '\0' ? a->log : "an answer");
 		return;

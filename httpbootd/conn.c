@@ -62,12 +62,14 @@
 
 #include "addr.h"
 #include "conn.h"
+#include "ctlreport.h"
 #include "etag.h"
 #include "ev.h"
 #include "fcache.h"
 #include "http.h"
 #include "log.h"
 #include "respond.h"
+#include "sessions.h"
 
 #ifndef __unused
 #define __unused	__attribute__((__unused__))
@@ -207,6 +209,7 @@ static void	 xfer_put(struct conns *, struct xfer *);
 static void	 xfer_release(struct conns *, struct xfer *);
 static const char *conn_client(const struct conn *, char *, size_t);
 static void	 conn_log(struct conn *);
+static void	 conn_session(const struct conn *, struct ctl_session *);
 static int	 log_plain(const uint8_t *, size_t);
 static int	 client_cmp(struct client *, struct client *);
 static struct client *client_get(struct conns *, const struct nb_addr *);
@@ -234,6 +237,7 @@ conns_new(const struct engine_env *env, int epfd, struct etag *et,
 	RB_INIT(&cs->clients);
 	cs->fd_budget = fd_budget;
 	cs->refuse_cap = refuse_cap;
+	sessions_init();
 	return cs;
 }
 
@@ -319,12 +323,15 @@ conn_refuse(struct conns *cs, int fd, const struct nb_addr *a, size_t li,
     const char *why)
 {
 	struct http_response	 r;
+	struct ctl_session	 s;
 	struct conn		*c;
 	char			 buf[RESPONSE_HDRMAX], ab[NB_ADDRSTRLEN];
 	int			 n;
 
-	log_info("refused client=%s status=503 reason=\"%s\"",
-	    addr_ntop(a, ab, sizeof(ab)), why);
+	session_client(&s, a);
+	report_count("refused", "reason", why, 1);
+	report_log(LOG_INFO, &s, "refused client=%s status=503 "
+	    "reason=\"%s\"", addr_ntop(a, ab, sizeof(ab)), why);
 	memset(&r, 0, sizeof(r));
 	r.status = 503;
 	r.date = time(NULL);
@@ -808,13 +815,16 @@ static void
 conn_timeout(struct conns *cs, struct conn *c)
 {
 	struct respond_req	 rq;
+	struct ctl_session	 s;
 	char			 ab[NB_ADDRSTRLEN];
 
+	conn_session(c, &s);
 	switch (c->state) {
 	case CS_READ:
 		if (c->x->inlen > 0 && c->x->drain == 0) {
-			log_info("timeout client=%s wait=header",
-			    conn_client(c, ab, sizeof(ab)));
+			report_count("timeouts", "wait", "header", 1);
+			report_log(LOG_INFO, &s, "timeout client=%s "
+			    "wait=header", conn_client(c, ab, sizeof(ab)));
 			c->x->resp.keepalive = 0;
 			respond_req_of(cs, c, &rq);
 			respond_error(&rq, 408, &c->x->resp);
@@ -824,7 +834,8 @@ conn_timeout(struct conns *cs, struct conn *c)
 		}
 		break;
 	case CS_SEND:
-		log_info("timeout client=%s wait=send",
+		report_count("timeouts", "wait", "send", 1);
+		report_log(LOG_INFO, &s, "timeout client=%s wait=send",
 		    conn_client(c, ab, sizeof(ab)));
 		break;
 	default:
@@ -974,6 +985,7 @@ conn_client(const struct conn *c, char *buf, size_t len)
 static void
 conn_log(struct conn *c)
 {
+	struct ctl_session sess;
 	struct xfer	*x = c->x;
 	struct http_span s = x->req.target;
 	char		 ab[NB_ADDRSTRLEN], target[HTTP_TARGETMAX + 1];
@@ -997,11 +1009,47 @@ conn_log(struct conn *c)
 			plen = strlen(vis);
 		}
 	}
-	log_info("request client=%s method=%.*s path=\"%.*s\" status=%d "
+	conn_session(c, &sess);
+	session_end(&sess, x->req.method == HTTP_HEAD);
+	report_log(LOG_INFO, &sess, "request client=%s method=%.*s "
+	    "path=\"%.*s\" status=%d "
 	    "bytes=%llu ms=%llu", conn_client(c, ab, sizeof(ab)), mlen,
 	    method, plen, path, x->resp.status, (unsigned long long)x->sent,
 	    (unsigned long long)(ev_now() - x->start) / 1000);
 	free(vis);
+}
+
+/* A request and its response as netbootctl shows them. */
+static void
+conn_session(const struct conn *c, struct ctl_session *s)
+{
+	const struct xfer	*x = c->x;
+
+	session_client(s, c->client != NULL ? &c->client->addr : NULL);
+	if (x == NULL)
+		return;
+	s->start = x->start;
+	s->last = c->since > x->start ? c->since : x->start;
+	s->bytes = x->sent;
+	s->size = x->sent + x->resp.flen + (x->resp.bodylen - x->bodyoff);
+	s->status = x->resp.status;
+	if (x->parsed)
+		session_request(s, &x->req, x->in);
+}
+
+/* The responses under way, for netbootctl. */
+void
+conns_sessions(const struct conns *cs)
+{
+	struct ctl_session	 s;
+	const struct conn	*c;
+
+	TAILQ_FOREACH(c, &cs->timers[T_SEND], link) {
+		if (c->x == NULL || c->state != CS_SEND)
+			continue;
+		conn_session(c, &s);
+		report_active(&s);
+	}
 }
 
 /* Printable ASCII but for the quote and backslash that vis escapes. */

@@ -65,5 +65,7 @@ uint32_t	 conns_refused(const struct conns *);
  * socket or a file: refused connections always keep their share.
  */
 int		 conns_fd_room(const struct conns *);
+/* Gives each response under way to report_active(). */
+void		 conns_sessions(const struct conns *);
 
 #endif /* HTTPBOOTD_CONN_H */

@@ -117,6 +117,15 @@ httpbootd_engine_start(struct engine_env *env)
  * up env->dc when they need a setting, and the timeouts apply to every
  * waiting connection from the next tick.
  */
+/* The responses under way, for netbootctl. */
+void
+httpbootd_sessions(struct engine_env *env)
+{
+	struct engine	*e = env->engine;
+
+	conns_sessions(e->conns);
+}
+
 void
 httpbootd_engine_reload(struct engine_env *env, struct netboot_conf *conf)
 {

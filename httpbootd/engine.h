@@ -22,6 +22,7 @@
 
 void	 httpbootd_engine_start(struct engine_env *);
 void	 httpbootd_engine_reload(struct engine_env *, struct netboot_conf *);
+void	 httpbootd_sessions(struct engine_env *);
 
 /* syscalls.c */
 extern const struct sc_rule httpbootd_syscalls[];

@@ -31,6 +31,7 @@ static const struct daemon_def httpbootd_def = {
 	.socktype = SOCK_STREAM,
 	.engine_start = httpbootd_engine_start,
 	.engine_reload = httpbootd_engine_reload,
+	.engine_sessions = httpbootd_sessions,
 	.syscalls = httpbootd_syscalls,
 };
 

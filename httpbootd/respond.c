@@ -34,11 +34,13 @@
 #include "etag.h"
 #include "ev.h"
 #include "fcache.h"
+#include "ctlreport.h"
 #include "log.h"
 #include "path.h"
 #include "policy.h"
 #include "render.h"
 #include "respond.h"
+#include "sessions.h"
 
 #define PARAM_MAX	64	/* a query parameter's value */
 
@@ -104,11 +106,15 @@ static void
 refuse(const struct respond_req *rq, int status, const char *path,
     const char *why, struct response *r)
 {
-	char	 ab[NB_ADDRSTRLEN], *vis = NULL;
+	struct ctl_session	 s;
+	char			 ab[NB_ADDRSTRLEN], *vis = NULL;
 
 	if (stravis(&vis, path, VIS_SAFE | VIS_OCTAL | VIS_DQ) == -1)
 		vis = NULL;
-	log_info("refused client=%s path=\"%s\" status=%d reason=\"%s\"",
+	session_client(&s, rq->client);
+	report_count("refused", "reason", why, 1);
+	report_log(LOG_INFO, &s, "refused client=%s path=\"%s\" status=%d "
+	    "reason=\"%s\"",
 	    client_str(rq, ab, sizeof(ab)), vis != NULL ? vis : "-", status,
 	    why);
 	free(vis);

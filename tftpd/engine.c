@@ -43,6 +43,7 @@
 #include <vis.h>
 
 #include "addr.h"
+#include "ctlreport.h"
 #include "daemon.h"
 #include "engine.h"
 #include "ev.h"
@@ -103,6 +104,7 @@ static uint64_t	 req_hash(const uint8_t *, size_t);
 
 static struct engine_env	*env;
 static uint8_t			 reqbuf[REQ_MAX];
+static uint64_t			*c_requests;
 
 void
 tftpd_engine_start(struct engine_env *e)
@@ -113,6 +115,7 @@ tftpd_engine_start(struct engine_env *e)
 	env = e;
 	raise_nofile();
 	xfer_init();
+	c_requests = report_counter("requests", NULL, NULL);
 	for (i = 0; i < env->nlisteners; i++) {
 		if (ev_io_add(env->listeners[i].fd, EV_READ, request_read,
 		    &env->listeners[i]) == NULL)
@@ -182,6 +185,7 @@ request_handle(void *arg, const uint8_t *buf, size_t len,
 	/* Never answer an ERROR: two servers could bounce it for ever. */
 	if (tftp_opcode(buf, len) == TFTP_ERROR)
 		return;
+	(*c_requests)++;
 	sa_ntop((struct sockaddr *)&m->peer, r.client, sizeof(r.client));
 	strlcpy(r.name, "-", sizeof(r.name));
 	if (request_check(&r, buf, len, &why) == -1) {
@@ -395,19 +399,31 @@ source_script(struct request *r, const struct script_conf *sc,
 	return 0;
 }
 
-/* The ERROR leaves from the address the request came to. */
+/*
+ * The ERROR leaves from the address the request came to.  A refusal is
+ * a session that ended at once, for netbootctl as for the log.
+ */
 static void
 refuse(struct request *r, const struct refusal *why)
 {
-	uint8_t	 pkt[TFTP_HDRLEN + TFTP_ERRMSG_MAX];
-	size_t	 len;
+	struct ctl_session	 s;
+	uint8_t			 pkt[TFTP_HDRLEN + TFTP_ERRMSG_MAX];
+	size_t			 len;
 
 	len = tftp_build_error(pkt, sizeof(pkt), why->code, why->msg);
 	if (udp_send(r->l->fd, pkt, len, (struct sockaddr *)&r->m.peer,
 	    r->m.peerlen, &r->m.local, r->m.ifindex) == -1)
 		log_debug("send to %s: %s", r->client, strerror(errno));
-	log_info("refused client=%s file=%s code=%u reason=\"%s\"", r->client,
-	    r->name, why->code, why->reason);
+	report_session_init(&s, CTL_K_TFTP, (struct sockaddr *)&r->m.peer);
+	s.state = CTL_S_FAILED;
+	s.end = s.start;
+	s.status = why->code;
+	strlcpy(s.file, r->name, sizeof(s.file));
+	strlcpy(s.detail, why->reason, sizeof(s.detail));
+	report_log(LOG_INFO, &s, "refused client=%s file=%s code=%u "
+	    "reason=\"%s\"", r->client, r->name, why->code, why->reason);
+	report_finish(&s);
+	report_count("refused", "reason", why->reason, 1);
 }
 
 static void

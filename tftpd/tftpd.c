@@ -23,6 +23,7 @@
 
 #include "daemon.h"
 #include "engine.h"
+#include "xfer.h"
 
 static const struct daemon_def tftpd_def = {
 	.name = "tftpd",
@@ -32,6 +33,7 @@ static const struct daemon_def tftpd_def = {
 	.engine_start = tftpd_engine_start,
 	.engine_reload = tftpd_engine_reload,
 	.syscalls = tftpd_syscalls,
+	.engine_sessions = xfer_sessions,
 };
 
 int

@@ -45,11 +45,14 @@
 #include <netinet/udp.h>
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <vis.h>
 
+#include "ctlreport.h"
 #include "ev.h"
 #include "log.h"
 #include "xfer.h"
@@ -88,6 +91,7 @@ struct xfer {
 	uint64_t		 pktblock;
 	uint64_t		 nabytes;	/* netascii bytes produced */
 	uint64_t		 start;
+	uint64_t		 moved;		/* the last acknowledgement */
 	uint64_t		 interval;	/* microseconds */
 	uint64_t		 deadline;	/* resend when no progress */
 	uint64_t		 fire;		/* the timer's time, if armed */
@@ -137,6 +141,10 @@ static void	 xfer_timeout(void *);
 static void	 xfer_arm(struct xfer *);
 static uint64_t	 xfer_bytes(const struct xfer *);
 static uint64_t	 xfer_ms(const struct xfer *);
+static void	 xfer_session(const struct xfer *, struct ctl_session *);
+static void	 xfer_end(struct xfer *, int, enum ctl_state, const char *,
+		    const char *, ...)
+		    __attribute__((__format__ (printf, 5, 6)));
 
 static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
 static int		 xfer_epfd = -1;
@@ -145,6 +153,9 @@ static uint8_t		*scratch;
 static struct mmsghdr	 mmsg[XFER_BATCH];
 static struct iovec	 miov[XFER_BATCH];	/* one per message */
 static struct iovec	 riov[XFER_BATCH];	/* one per block read */
+
+/* Counters for netbootctl, added to at the end of a transfer only. */
+static uint64_t		*c_done, *c_failed, *c_bytes, *c_retransmits;
 
 RB_GENERATE_STATIC(xfer_tree, xfer, entry, xfer_cmp);
 
@@ -161,6 +172,10 @@ xfer_init(void)
 	if ((xfer_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	ev_batch(xfer_epfd, xfer_batch, NULL);
+	c_done = report_counter("transfers", "outcome", "done");
+	c_failed = report_counter("transfers", "outcome", "failed");
+	c_bytes = report_counter("bytes", NULL, NULL);
+	c_retransmits = report_counter("retransmits", NULL, NULL);
 }
 
 static void
@@ -250,7 +265,8 @@ xfer_peer_busy(const struct sockaddr *peer, uint64_t reqhash)
 		log_debug("transfer abandoned client=%s file=%s "
 		    "reason=\"new request\"", x->client, x->file);
 	else
-		log_info("transfer abandoned client=%s file=%s "
+		xfer_end(x, LOG_INFO, CTL_S_FAILED, "new request",
+		    "transfer abandoned client=%s file=%s "
 		    "reason=\"new request\" bytes=%llu ms=%llu", x->client,
 		    x->file, (unsigned long long)xfer_bytes(x),
 		    (unsigned long long)xfer_ms(x));
@@ -283,7 +299,7 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 	x->retries = p->retries;
 	secs = p->opts.timeout ? p->opts.timeout : p->timeout;
 	x->interval = (uint64_t)(secs ? secs : 1) * 1000000;
-	x->start = ev_now();
+	x->start = x->moved = ev_now();
 	sa_ntop((struct sockaddr *)&x->peer, x->client, sizeof(x->client));
 	if ((x->file = strdup(p->file)) == NULL)
 		goto fail;
@@ -701,7 +717,8 @@ xfer_recv(struct xfer *x)
 		return 0;
 	}
 	if (tftp_parse_reply(buf, n, &r, &err) == -1) {
-		log_info("transfer failed client=%s file=%s reason=\"%s\" "
+		xfer_end(x, LOG_INFO, CTL_S_FAILED, err.msg,
+		    "transfer failed client=%s file=%s reason=\"%s\" "
 		    "bytes=%llu ms=%llu", x->client, x->file, err.msg,
 		    (unsigned long long)xfer_bytes(x),
 		    (unsigned long long)xfer_ms(x));
@@ -728,7 +745,8 @@ xfer_client_error(struct xfer *x, const struct tftp_reply *r)
 		log_debug("transfer abandoned client=%s file=%s code=%u "
 		    "message=\"%s\"", x->client, x->file, r->code, msg);
 	else
-		log_info("transfer aborted client=%s file=%s code=%u "
+		xfer_end(x, LOG_INFO, CTL_S_FAILED, "aborted by the client",
+		    "transfer aborted client=%s file=%s code=%u "
 		    "message=\"%s\" bytes=%llu ms=%llu", x->client, x->file,
 		    r->code, msg, (unsigned long long)xfer_bytes(x),
 		    (unsigned long long)xfer_ms(x));
@@ -753,8 +771,10 @@ xfer_ack(struct xfer *x, uint16_t block)
 		return 0;
 	}
 	x->tries = 0;
+	x->moved = ev_now();
 	if (tftp_window_done(&x->win)) {
-		log_info("transfer done client=%s file=%s bytes=%llu ms=%llu "
+		xfer_end(x, LOG_INFO, CTL_S_DONE, "",
+		    "transfer done client=%s file=%s bytes=%llu ms=%llu "
 		    "blksize=%u windowsize=%u retransmits=%u", x->client,
 		    x->file, (unsigned long long)xfer_bytes(x),
 		    (unsigned long long)xfer_ms(x), x->opts.blksize,
@@ -796,7 +816,8 @@ xfer_stranger(struct xfer *x, const struct sockaddr_storage *from,
 static void
 xfer_fail(struct xfer *x, const char *what, int err)
 {
-	log_warnx("transfer failed client=%s file=%s reason=\"%s%s%s\" "
+	xfer_end(x, LOG_ERR, CTL_S_FAILED, what,
+	    "transfer failed client=%s file=%s reason=\"%s%s%s\" "
 	    "bytes=%llu ms=%llu", x->client, x->file, what, err ? ": " : "",
 	    err ? strerror(err) : "", (unsigned long long)xfer_bytes(x),
 	    (unsigned long long)xfer_ms(x));
@@ -838,7 +859,8 @@ xfer_timeout(void *arg)
 			    "reason=\"OACK not acknowledged\"", x->client,
 			    x->file);
 		else
-			log_info("transfer failed client=%s file=%s "
+			xfer_end(x, LOG_INFO, CTL_S_FAILED, "timed out",
+			    "transfer failed client=%s file=%s "
 			    "reason=\"timed out\" bytes=%llu ms=%llu "
 			    "block=%llu retransmits=%u", x->client, x->file,
 			    (unsigned long long)xfer_bytes(x),
@@ -906,3 +928,56 @@ xfer_ms(const struct xfer *x)
 	return (ev_now() - x->start) / 1000;
 }
 
+
+/* What netbootctl shows of a transfer. */
+static void
+xfer_session(const struct xfer *x, struct ctl_session *s)
+{
+	report_session_init(s, CTL_K_TFTP, (const struct sockaddr *)&x->peer);
+	s->start = x->start;
+	s->last = x->moved;
+	s->bytes = xfer_bytes(x);
+	if (x->mode == TFTP_MODE_OCTET)
+		s->size = x->src.size;
+	s->retransmits = x->retransmits;
+	strlcpy(s->file, x->file, sizeof(s->file));
+	snprintf(s->detail, sizeof(s->detail), "blksize %u windowsize %u",
+	    x->opts.blksize, x->opts.windowsize);
+}
+
+void
+xfer_sessions(struct engine_env *env)
+{
+	struct ctl_session	 s;
+	struct xfer		*x;
+
+	RB_FOREACH(x, xfer_tree, &xfers) {
+		xfer_session(x, &s);
+		report_active(&s);
+	}
+}
+
+/* The end of a transfer: its line in the log, its counters, its record. */
+static void
+xfer_end(struct xfer *x, int pri, enum ctl_state state, const char *why,
+    const char *fmt, ...)
+{
+	struct ctl_session	 s;
+	va_list			 ap;
+
+	xfer_session(x, &s);
+	s.state = state;
+	s.end = ev_now();
+	if (why[0] != '\0')
+		strlcpy(s.detail, why, sizeof(s.detail));
+	va_start(ap, fmt);
+	report_vlog(pri, &s, fmt, ap);
+	va_end(ap);
+	report_finish(&s);
+	if (state == CTL_S_DONE)
+		(*c_done)++;
+	else
+		(*c_failed)++;
+	*c_bytes += s.bytes;
+	*c_retransmits += s.retransmits;
+}

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "daemon.h"
 #include "tftp.h"
 
 /* What a transfer sends: an open file, or a buffer it then owns. */
@@ -56,5 +57,6 @@ void		 xfer_init(void);
 int		 xfer_start(const struct xfer_params *, struct xfer_src *);
 unsigned int	 xfer_count(void);
 int		 xfer_peer_busy(const struct sockaddr *, uint64_t);
+void		 xfer_sessions(struct engine_env *);
 
 #endif /* TFTPD_XFER_H */
