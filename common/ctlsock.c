@@ -49,6 +49,7 @@
 #include "ev.h"
 #include "ipc.h"
 #include "log.h"
+#include "neigh.h"
 
 #define MAXCLIENTS	16
 #define CLIENT_TIMEOUT	(10 * 1000000ULL)	/* usec */
@@ -96,6 +97,7 @@ static void		 engine_late(void *);
 static const char	*take_counters(const struct ipc_msg *);
 static const char	*take_sessions(const struct ipc_msg *);
 static const char	*take_end(const struct ipc_msg *);
+static void		 session_mac(struct ctl_session *);
 static void		 next_report(void);
 static int		 answer(struct client *);
 static void		 answer_sessions(struct client *);
@@ -616,6 +618,8 @@ take_sessions(const struct ipc_msg *msg)
 		memcpy(s, msg->data + i * sizeof(*s), sizeof(*s));
 		if ((e = ctl_check_session(s)) != NULL)
 			return e;
+		if (s->hwlen == 0 && s->kind != CTL_K_PROXY)
+			session_mac(s);
 		s->start = to_wall(s->start, mono, wall);
 		s->last = to_wall(s->last, mono, wall);
 		if (s->end != 0)
@@ -623,6 +627,23 @@ take_sessions(const struct ipc_msg *msg)
 		ctl.nsessions++;
 	}
 	return NULL;
+}
+
+/* A client on our links has its MAC in the kernel's neighbour table. */
+static void
+session_mac(struct ctl_session *s)
+{
+	struct nb_addr	 a;
+
+	memset(&a, 0, sizeof(a));
+	if (s->af == AF_INET)
+		memcpy(&a.u.v4, s->addr, 4);
+	else if (s->af == AF_INET6)
+		memcpy(&a.u.v6, s->addr, 16);
+	else
+		return;
+	a.af = s->af;
+	neigh_lookup(&a, s->hwaddr, &s->hwlen);
 }
 
 static const char *

@@ -61,6 +61,12 @@ static void	 engine_confine(struct engine *);
 static void	 engine_flush(struct engine *);
 static void	 engine_sig(int, void *);
 static void	 engine_sessions(void *);
+static void	 engine_log_sink(const void *, size_t);
+
+/* Messages of log lines that may wait for the parent, at most. */
+#define LOG_QUEUE_MAX	256
+
+_Static_assert(LOG_CHUNK <= IPC_MAXDATA, "log records must fit a message");
 
 static struct engine	 engine;
 
@@ -92,6 +98,8 @@ engine_main(const struct daemon_def *def, int debug, int verbose)
 	if ((e->ipc_ev = ev_io_add(ENGINE_IPC_FD, EV_READ,
 	    engine_dispatch_parent, e)) == NULL)
 		fatal("ev_io_add");
+	if (!debug)
+		log_to_parent(engine_log_sink);
 	log_hold();
 	ev_run();
 	exit(0);
@@ -269,6 +277,27 @@ engine_sessions(void *arg)
 	struct engine	*e = arg;
 
 	e->def->engine_sessions(&e->env);
+}
+
+/*
+ * Our lines go to the parent, which writes them where a chrooted engine
+ * cannot reach.  A parent that does not take them costs lines, counted,
+ * not memory: never a call to fatal() here, which would log again.
+ */
+static void
+engine_log_sink(const void *buf, size_t len)
+{
+	struct engine	*e = &engine;
+
+	if (e->ipc.queued >= LOG_QUEUE_MAX) {
+		report_count("log_messages_dropped", NULL, NULL, 1);
+		return;
+	}
+	if (ipc_compose(&e->ipc, IPC_LOG, -1, buf, len) == -1 ||
+	    ipc_flush(&e->ipc) == -1)
+		return;
+	if (ipc_pending(&e->ipc))
+		(void)ev_io_set(e->ipc_ev, EV_READ | EV_WRITE);
 }
 
 static void

@@ -17,7 +17,10 @@
 #ifndef NB_LOG_H
 #define NB_LOG_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
 
@@ -26,11 +29,16 @@
 #endif
 
 /*
- * With debug set, log to stderr.  Otherwise to stderr with <N> priority
- * prefixes when $JOURNAL_STREAM says stderr is the journal, and to syslog,
- * opened at once so that it survives a chroot, when it does not.
+ * With debug set, log to stderr.  Otherwise the parent logs to the
+ * journal, with the fields below, or when there is none to stderr with
+ * <N> priority prefixes when $JOURNAL_STREAM says stderr is the journal,
+ * or to syslog; an engine hands its lines to the parent (log.c).
  */
+#define LOG_CHUNK	16384	/* bytes of records a message, at most */
+
 void		 log_init(int, int);
+void		 log_to_parent(void (*)(const void *, size_t));
+void		 log_mac_lookup(int (*)(const char *, char *, size_t));
 void		 log_hold(void);
 void		 log_flush(void);
 void		 log_procinit(const char *);
@@ -70,6 +78,15 @@ void		 log_client(int, const struct log_fields *, const char *, ...)
 void		 vlog_client(int, const struct log_fields *, const char *,
 		    va_list)
 		    __attribute__((__format__ (printf, 3, 0)));
+/* An engine's line, checked and taken apart by the parent. */
+struct log_record {
+	int		 pri;
+	const char	*message;
+	struct log_fields f;
+};
+const char	*log_record_parse(char *, size_t, struct log_record *);
+int		 log_records(uint8_t *, size_t, pid_t, const char **);
+
 __dead void	 fatal(const char *, ...)
 		    __attribute__((__format__ (printf, 1, 2)));
 __dead void	 fatalx(const char *, ...)

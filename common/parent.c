@@ -51,6 +51,7 @@
 #include "ev.h"
 #include "ipc.h"
 #include "log.h"
+#include "neigh.h"
 #include "privdrop.h"
 #include "sysfilter.h"
 
@@ -111,6 +112,7 @@ static void	 parent_kill_engine(void *);
 static void	 ctl_ask(void *);
 static int	 ctl_reload(void *);
 static pid_t	 ctl_engine_pid(void *);
+static int	 parent_mac(const char *, char *, size_t);
 
 static struct parent	 parent;
 static const struct ctl_ops parent_ctl_ops = {
@@ -138,6 +140,7 @@ parent_main(const struct daemon_def *def, const char *conffile, int debug,
 		exit(1);
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
+	log_mac_lookup(parent_mac);
 	parent_check_host(p);
 	parent_open_listeners(p);
 	ctl_open(def->name, def->kind, p->conf, conffile);
@@ -420,6 +423,13 @@ parent_handle_engine(struct parent *p, struct ipc_msg *msg)
 			return -1;
 		}
 		break;
+	case IPC_LOG:
+		if (log_records(msg->data, msg->len, p->engine_pid, &e) ==
+		    -1) {
+			parent_engine_bad(p, e);
+			return -1;
+		}
+		break;
 	default:
 		parent_engine_bad(p, "an unexpected message");
 		return -1;
@@ -676,4 +686,17 @@ ctl_engine_pid(void *arg)
 	struct parent	*p = arg;
 
 	return p->ipc_ev != NULL && p->engine_pid > 0 ? p->engine_pid : 0;
+}
+
+/* The MAC of a client on our links, for the journal's CLIENT_MAC. */
+static int
+parent_mac(const char *ip, char *buf, size_t len)
+{
+	struct nb_addr	 a;
+	uint8_t		 hw[16], hwlen;
+
+	if (addr_parse(ip, &a) == -1 || !neigh_lookup(&a, hw, &hwlen))
+		return 0;
+	hwaddr_ntop(hw, hwlen, buf, len);
+	return 1;
 }

@@ -17,9 +17,11 @@
 /*
  * One machine's boot across the three daemons.  dhcpd-proxy knows a
  * client by its MAC and, once the client has one, by its address; tftpd
- * and httpbootd know addresses only.  A session from an address the
- * proxy saw with a MAC joins that MAC; any other stands for a client of
- * its own address.  Pure: replies in, clients out.
+ * and httpbootd know addresses, and the MAC of a client on their own
+ * link from the kernel's neighbour table.  A session from an address
+ * the proxy saw with a MAC joins that MAC; else the MAC its daemon
+ * knew; else it stands for a client of its own address.  Pure: replies
+ * in, clients out.
  */
 
 #include <sys/types.h>
@@ -194,12 +196,13 @@ key_of(struct key *k, const struct ctl_session *s, const struct seen *seen,
 	const struct seen	*p;
 
 	memset(k, 0, sizeof(*k));
-	if (s->hwlen > 0) {
-		k->hwlen = s->hwlen;
-		memcpy(k->id, s->hwaddr, s->hwlen);
-	} else if ((p = seen_find(seen, nseen, s)) != NULL) {
+	if (s->kind != CTL_K_PROXY &&
+	    (p = seen_find(seen, nseen, s)) != NULL) {
 		k->hwlen = p->hwlen;
 		memcpy(k->id, p->hwaddr, p->hwlen);
+	} else if (s->hwlen > 0) {
+		k->hwlen = s->hwlen;
+		memcpy(k->id, s->hwaddr, s->hwlen);
 	} else {
 		k->af = s->af;
 		memcpy(k->id, s->addr, addr_len(s->af));

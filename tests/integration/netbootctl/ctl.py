@@ -31,6 +31,9 @@ import subprocess
 import sys
 import time
 
+import bootlib
+from bootlib import MAC, SIZES
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 ".."))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -39,37 +42,9 @@ import nbtest  # noqa: E402
 import proxytest as pt  # noqa: E402
 from nbtest import check, check_eq  # noqa: E402
 
-MAC = "52:54:00:12:34:56"
 CTL_VERSION = 1
 CTL_QUERY, CTL_RELOAD, CTL_STATUS = 1, 2, 3
 CTL_END, CTL_OK, CTL_ERROR = 6, 7, 8
-
-CONF = """
-server = "10.77.0.1"
-tftpd {
-	listen on $server port 69
-	root "%(root)s"
-	user "nobody"
-	history %(history)d
-}
-httpbootd {
-	listen on $server port 80
-	root "%(root)s"
-	user "nobody"
-}
-dhcpd-proxy {
-	listen on interface "srv0"
-	chroot "%(chroot)s"
-	user "nobody"
-	tftp-server $server
-	http-server "http://10.77.0.1/"
-}
-control {
-	directory "%(ctl)s"
-	group "nogroup"
-}
-match arch x64-uefi { bootfile "ipxe.efi" }
-"""
 
 
 class Ctl:
@@ -95,30 +70,6 @@ class Ctl:
 
 def by_daemon(doc):
     return {d["daemon"]: d for d in doc.get("daemons", [])}
-
-
-def boot(cl, tree):
-    """What a PXE firmware does: DISCOVER, the 4011 REQUEST with the
-    address it got, then its files."""
-    x = 0x1500
-    p = pt.dhcp_packet(MAC, x, 1, pt.pxe_options(7, pt.X64_CLASS))
-    _, got = cl.broadcast([p], MAC, wait=1.2, want_xids={x})
-    check(any(pt.is_proxy_offer(r) for _, r in got),
-          "the PXE client gets a proxy offer")
-    p = pt.dhcp_packet(MAC, x + 1, 3, pt.pxe_options(7, pt.X64_CLASS),
-                       ciaddr=pt.CLI4, flags=0)
-    got = cl.unicast(p, pt.SRV4, dport=4011, sport=4011, wait=1.0)
-    acks = [pt.parse_reply(d) for d, _ in got]
-    check(any(a and pt.cstr(a["file"]) == "ipxe.efi" for a in acks),
-          "the 4011 REQUEST gets ipxe.efi")
-    for url, name in (("tftp://10.77.0.1/ipxe.efi", "ipxe.efi"),
-                      ("http://10.77.0.1/debian/linux", "debian/linux"),
-                      ("http://10.77.0.1/hello.txt", "hello.txt")):
-        r = subprocess.run(["curl", "-s", "--max-time", "10", url],
-                           capture_output=True)
-        with open(os.path.join(tree, name), "rb") as f:
-            check(r.returncode == 0 and r.stdout == f.read(),
-                  "curl fetches %s" % url)
 
 
 def test_clients(ctl, sizes):
@@ -177,6 +128,7 @@ def test_transfer_in_flight(ctl, size):
                  ("tftpd", "debian/linux", pt.CLI4, size, "active"),
                  "who, what, how big")
         check("rate_bps" in t and t["bytes"] == 0, "no byte acknowledged")
+        check_eq(t["mac"], MAC, "its MAC, from the neighbour table")
     r = ctl.run("transfers")
     check("debian/linux" in r.stdout.decode(), "transfers in words")
     r = ctl.run("watch", "-n", "2", "-i", "1")
@@ -295,10 +247,9 @@ def test_slow_client(ctl, ctldir, logtext):
     greedy.close()
 
 
-def test_reload(ctl, conffile, conf_args):
+def test_reload(ctl, su):
     rc, before = ctl.json("status")
-    with open(conffile, "w") as f:
-        f.write(CONF % dict(conf_args, history=7))
+    su.write_conf(history=7)
     r = ctl.run("reload", "tftpd")
     check(r.returncode == 0 and b"tftpd: reloaded" in r.stdout,
           "reload tftpd: %r" % r.stdout)
@@ -339,50 +290,34 @@ def main():
     except ImportError:
         nbtest.skip("scapy is not installed")
     tftpd, httpbootd, proxy, netbootctl = sys.argv[1:5]
-    link = pt.Link("nbctl")
-    tree = nbtest.TempDir()
-    chroot = nbtest.TempDir()
-    work = nbtest.TempDir()
-    sizes = {"ipxe.efi": 70000, "debian/linux": 3 * 1024 * 1024 + 7,
-             "hello.txt": 41}
-    for name, n in sizes.items():
-        tree.file(name, os.urandom(n))
-    ctldir = os.path.join(work.path, "ctl")
-    conffile = os.path.join(work.path, "netboot.conf")
-    conf_args = {"root": tree.path, "chroot": chroot.path, "ctl": ctldir,
-                 "history": 256}
-    with open(conffile, "w") as f:
-        f.write(CONF % conf_args)
-    ds = [nbtest.Daemon(b, conffile, netns=link.srv.name)
+    su = bootlib.Setup("nbctl")
+    ds = [nbtest.Daemon(b, su.conffile, netns=su.link.srv.name)
           for b in (tftpd, httpbootd, proxy)]
-    ctl = Ctl(netbootctl, ctldir)
+    ctl = Ctl(netbootctl, su.ctldir)
     try:
         if not all(check(d.wait_started(), "%s starts" %
                          os.path.basename(d.binary)) for d in ds):
             return
-        link.enter_client()
+        su.link.enter_client()
         cl = pt.Client()
-        boot(cl, tree.path)
-        test_clients(ctl, sizes)
-        test_transfer_in_flight(ctl, sizes["debian/linux"])
+        bootlib.boot(cl, su.tree.path)
+        test_clients(ctl, SIZES)
+        test_transfer_in_flight(ctl, SIZES["debian/linux"])
         test_metrics(ctl)
         test_access(ctl)
-        test_malformed(ctldir, ds[0].logtext)
-        test_slow_client(ctl, ctldir, ds[1].logtext)
-        test_reload(ctl, conffile, conf_args)
+        test_malformed(su.ctldir, ds[0].logtext)
+        test_slow_client(ctl, su.ctldir, ds[1].logtext)
+        test_reload(ctl, su)
         test_one_down(ctl, ds[1])
     finally:
         for d in ds:
             d.stop()
-        check(not os.path.exists(os.path.join(ctldir, "tftpd.sock")),
+        check(not os.path.exists(os.path.join(su.ctldir, "tftpd.sock")),
               "a stopped daemon removes its socket")
         if nbtest._failures:
             for d in ds:
                 print(d.logtext()[-3000:])
-        link.delete()
-        tree.cleanup()
-        chroot.cleanup()
-        work.cleanup()
+        su.cleanup()
     nbtest.done()
 
 
