@@ -69,15 +69,7 @@ ctl_text_ok(const char *s, size_t size)
 int
 ctl_label_ok(const char *s, size_t size)
 {
-	size_t	 i;
-
-	if (memchr(s, '\0', size) == NULL)
-		return 0;
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' ||
-		    s[i] == '\\')
-			return 0;
-	return 1;
+	return ctl_text_ok(s, size) && strpbrk(s, "\"\\") == NULL;
 }
 
 const char *

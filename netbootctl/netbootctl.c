@@ -44,10 +44,9 @@ struct opts {
 __dead static void usage(void);
 static size_t	 ask_all(const struct opts *, uint32_t, struct reply *);
 static void	 replies_free(struct reply *);
-static int	 cmd_status(const struct opts *, int, char **);
+static int	 cmd_show(const struct opts *, int, char **);
+static void	 text_transfers(FILE *, const struct reply *, size_t);
 static int	 cmd_clients(const struct opts *, int, char **);
-static int	 cmd_transfers(const struct opts *, int, char **);
-static int	 cmd_metrics(const struct opts *, int, char **);
 static int	 cmd_reload(const struct opts *, int, char **);
 static int	 cmd_watch(const struct opts *, int, char **);
 static void	 watch_screen(FILE *, struct reply *, uint64_t);
@@ -57,10 +56,10 @@ static const struct command {
 	const char	*name;
 	int		(*fn)(const struct opts *, int, char **);
 } commands[] = {
-	{ "status",	cmd_status },
+	{ "status",	cmd_show },
 	{ "clients",	cmd_clients },
-	{ "transfers",	cmd_transfers },
-	{ "metrics",	cmd_metrics },
+	{ "transfers",	cmd_show },
+	{ "metrics",	cmd_show },
 	{ "reload",	cmd_reload },
 	{ "watch",	cmd_watch },
 };
@@ -126,21 +125,46 @@ replies_free(struct reply *r)
 		reply_free(&r[i]);
 }
 
+/* What status, transfers and metrics ask for and how they print it. */
+static const struct show {
+	const char	*name;
+	uint32_t	 what;
+	void		(*json)(FILE *, const struct reply *, size_t);
+	void		(*text)(FILE *, const struct reply *, size_t);
+} shows[] = {
+	{ "status", CTL_Q_COUNTERS, json_status, show_status },
+	{ "transfers", CTL_Q_ACTIVE, json_transfers, text_transfers },
+	{ "metrics", CTL_Q_COUNTERS, json_metrics, metrics_print },
+};
+
 static int
-cmd_status(const struct opts *o, int argc, char **argv)
+cmd_show(const struct opts *o, int argc, char **argv)
 {
-	struct reply	 r[NDAEMONS];
-	size_t		 up;
+	const struct show	*sh = NULL;
+	struct reply		 r[NDAEMONS];
+	size_t			 i, up;
 
 	if (argc != 1)
 		usage();
-	up = ask_all(o, CTL_Q_COUNTERS, r);
+	for (i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
+		if (strcmp(argv[0], shows[i].name) == 0)
+			sh = &shows[i];
+	if (sh == NULL)
+		usage();
+	up = ask_all(o, sh->what, r);
 	if (o->json)
-		json_status(stdout, r, NDAEMONS);
+		sh->json(stdout, r, NDAEMONS);
 	else
-		show_status(stdout, r, NDAEMONS);
+		sh->text(stdout, r, NDAEMONS);
 	replies_free(r);
 	return up > 0 ? 0 : 1;
+}
+
+static void
+text_transfers(FILE *fp, const struct reply *r, size_t n)
+{
+	show_down(fp, r, n);
+	show_transfers(fp, r, n, 0);
 }
 
 static int
@@ -162,42 +186,6 @@ cmd_clients(const struct opts *o, int argc, char **argv)
 		show_clients(stdout, c, n);
 	}
 	clients_free(c, n);
-	replies_free(r);
-	return up > 0 ? 0 : 1;
-}
-
-static int
-cmd_transfers(const struct opts *o, int argc, char **argv)
-{
-	struct reply	 r[NDAEMONS];
-	size_t		 up;
-
-	if (argc != 1)
-		usage();
-	up = ask_all(o, CTL_Q_ACTIVE, r);
-	if (o->json)
-		json_transfers(stdout, r, NDAEMONS);
-	else {
-		show_down(stdout, r, NDAEMONS);
-		show_transfers(stdout, r, NDAEMONS, 0);
-	}
-	replies_free(r);
-	return up > 0 ? 0 : 1;
-}
-
-static int
-cmd_metrics(const struct opts *o, int argc, char **argv)
-{
-	struct reply	 r[NDAEMONS];
-	size_t		 up;
-
-	if (argc != 1)
-		usage();
-	up = ask_all(o, CTL_Q_COUNTERS, r);
-	if (o->json)
-		json_metrics(stdout, r, NDAEMONS);
-	else
-		metrics_print(stdout, r, NDAEMONS);
 	replies_free(r);
 	return up > 0 ? 0 : 1;
 }

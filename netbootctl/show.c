@@ -33,8 +33,7 @@
 #define BAR_WIDTH	20
 
 static const char	*fmt_bytes(uint64_t, char *, size_t);
-static const char	*fmt_clock(uint64_t, char *, size_t);
-static const char	*fmt_date(uint64_t, char *, size_t);
+static const char	*fmt_time(uint64_t, int, char *, size_t);
 static const char	*fmt_span(uint64_t, char *, size_t);
 static const char	*fmt_arch(uint16_t, char *, size_t);
 static const char	*fmt_bar(const struct ctl_session *, char *, size_t);
@@ -66,26 +65,21 @@ fmt_bytes(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
+/* A wall-clock time in microseconds, local, with the date or without. */
 static const char *
-fmt_clock(uint64_t us, char *buf, size_t len)
+fmt_time(uint64_t us, int date, char *buf, size_t len)
 {
 	time_t		 t = us / 1000000;
 	struct tm	 tm;
+	size_t		 n;
 
-	if (us == 0 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%H:%M:%S", &tm) == 0)
-		strlcpy(buf, "-", len);
-	return buf;
-}
-
-static const char *
-fmt_date(uint64_t us, char *buf, size_t len)
-{
-	time_t		 t = us / 1000000;
-	struct tm	 tm;
-
-	if (us == 0 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+	if (us == 0 || localtime_r(&t, &tm) == NULL)
+		n = 0;
+	else if (date)
+		n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	else
+		n = strftime(buf, len, "%H:%M:%S", &tm);
+	if (n == 0)
 		strlcpy(buf, "-", len);
 	return buf;
 }
@@ -168,7 +162,8 @@ show_status(FILE *fp, const struct reply *r, size_t n)
 		fprintf(fp, "%-12s config %s, sha256 %.12s, loaded %s, "
 		    "reloads %u\n", "", r[i].st.conffile,
 		    r[i].st.digest[0] ? r[i].st.digest : "-",
-		    fmt_date(r[i].st.loaded, b2, sizeof(b2)),
+		    fmt_time(r[i].st.loaded, 1, b2,
+		    sizeof(b2)),
 		    r[i].st.reloads);
 		fprintf(fp, "%-12s in flight %u, keeps the last %u finished\n",
 		    "", r[i].end.nactive, r[i].st.history);
@@ -261,7 +256,7 @@ show_session(FILE *fp, const struct jsession *js)
 	uint64_t			 end = s->end ? s->end : s->last;
 
 	fprintf(fp, "    %s  %-5s  %-7s %-8s %s\n",
-	    fmt_clock(s->start, t, sizeof(t)), ctl_kind_name(s->kind),
+	    fmt_time(s->start, 0, t, sizeof(t)), ctl_kind_name(s->kind),
 	    ctl_state_name(s->state),
 	    s->kind == CTL_K_PROXY ? "" : fmt_span(end - s->start, took,
 	    sizeof(took)), session_what(s, what, sizeof(what)));
@@ -282,8 +277,8 @@ show_clients(FILE *fp, const struct client *c, size_t n)
 		    client_name(&c[i], name, sizeof(name)),
 		    fmt_arch(c[i].arch, arch, sizeof(arch)),
 		    client_state_name(c[i].state),
-		    fmt_clock(c[i].first, t1, sizeof(t1)),
-		    fmt_clock(c[i].last, t2, sizeof(t2)));
+		    fmt_time(c[i].first, 0, t1, sizeof(t1)),
+		    fmt_time(c[i].last, 0, t2, sizeof(t2)));
 		for (j = 0; j < c[i].nsessions; j++)
 			show_session(fp, &c[i].sessions[j]);
 	}

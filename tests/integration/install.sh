@@ -22,9 +22,10 @@ fail=0
 
 meson install -C "$build" --destdir "$stage" --no-rebuild --quiet ||
     { echo "FAILED: meson install"; exit 1; }
-for f in sbin/tftpd sbin/httpbootd sbin/dhcpd-proxy \
+for f in sbin/tftpd sbin/httpbootd sbin/dhcpd-proxy sbin/netbootctl \
     share/man/man5/netboot.conf.5 share/man/man8/tftpd.8 \
     share/man/man8/httpbootd.8 share/man/man8/dhcpd-proxy.8 \
+    share/man/man8/netbootctl.8 \
     share/doc/netboot/examples/netboot.conf; do
 	if [ -e "$stage$prefix/$f" ]; then
 		echo "ok: $prefix/$f"
