@@ -79,7 +79,8 @@ TAILQ_HEAD(client_list, client);
 
 static int		 dir_ready(const char *);
 static int		 sock_in_use(const struct sockaddr_un *);
-static void		 sock_group(const char *);
+static int		 sock_bind(int, const struct sockaddr_un *, gid_t);
+static gid_t		 group_gid(const char *);
 static void		 ctl_unlink(void);
 static void		 ctl_accept(int, uint32_t, void *);
 static void		 client_new(int);
@@ -144,7 +145,7 @@ ctl_open(const char *daemon, enum nb_daemon kind,
 {
 	struct sockaddr_un	 sun;
 	struct stat		 sb;
-	mode_t			 old;
+	gid_t			 gid;
 	int			 root = geteuid() == 0;
 
 	TAILQ_INIT(&ctl.clients);
@@ -165,15 +166,14 @@ ctl_open(const char *daemon, enum nb_daemon kind,
 			exit(1);
 		return;
 	}
+	gid = group_gid(conf->control.group);
 	if (sock_in_use(&sun))
 		return;
 	if ((ctl.fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
 		fatal("socket");
-	old = umask(0177);
-	if (bind(ctl.fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	if (sock_bind(ctl.fd, &sun, gid) == -1 ||
 	    listen(ctl.fd, MAXCLIENTS) == -1 || stat(sun.sun_path, &sb) == -1) {
-		umask(old);
 		if (root)
 			err(1, "control socket %s", sun.sun_path);
 		log_warn("control socket %s", sun.sun_path);
@@ -181,12 +181,58 @@ ctl_open(const char *daemon, enum nb_daemon kind,
 		ctl.fd = -1;
 		return;
 	}
-	umask(old);
 	strlcpy(ctl.path, sun.sun_path, sizeof(ctl.path));
 	ctl.dev = sb.st_dev;
 	ctl.ino = sb.st_ino;
 	atexit(ctl_unlink);
-	sock_group(conf->control.group);
+	if (gid != (gid_t)-1) {
+		strlcpy(ctl.group, conf->control.group, sizeof(ctl.group));
+		if (chmod(ctl.path, 0660) == -1)
+			fatal("chmod %s", ctl.path);
+	}
+}
+
+/*
+ * The group's socket is made with that group as our own: the file takes
+ * it without a chown, so that the parent needs no CAP_CHOWN.
+ */
+static int
+sock_bind(int s, const struct sockaddr_un *sun, gid_t gid)
+{
+	gid_t	 egid = getegid();
+	mode_t	 old;
+	int	 r, saved;
+
+	if (gid != (gid_t)-1 && setegid(gid) == -1)
+		return -1;
+	old = umask(0177);
+	r = bind(s, (const struct sockaddr *)sun, sizeof(*sun));
+	saved = errno;
+	umask(old);
+	if (gid != (gid_t)-1 && setegid(egid) == -1)
+		fatal("setegid %u", (unsigned int)egid);
+	errno = saved;
+	return r;
+}
+
+/* The control group's gid, or -1 for root's alone. */
+static gid_t
+group_gid(const char *group)
+{
+	struct group	*gr;
+
+	if (group[0] == '\0')
+		return -1;
+	if ((gr = getgrnam(group)) == NULL)
+		errx(1, "control group \"%s\" does not exist: create it "
+		    "(groupadd --system %s) or change the control block",
+		    group, group);
+	if (geteuid() != 0) {
+		log_warnx("not started as root: the control socket is not "
+		    "the group %s's", group);
+		return -1;
+	}
+	return gr->gr_gid;
 }
 
 /* The directory: made when missing, ours, and writable by us alone. */
@@ -195,7 +241,10 @@ dir_ready(const char *dir)
 {
 	struct stat	 sb;
 
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+	/* Made searchable by a control group whatever our umask. */
+	if (mkdir(dir, 0755) == 0)
+		(void)chmod(dir, 0755);
+	else if (errno != EEXIST) {
 		log_warn("control directory %s", dir);
 		return -1;
 	}
@@ -238,33 +287,6 @@ sock_in_use(const struct sockaddr_un *sun)
 	if (unlink(sun->sun_path) == -1 && errno != ENOENT)
 		log_warn("unlink %s", sun->sun_path);
 	return 0;
-}
-
-/* Root's alone, or also the group's. */
-static void
-sock_group(const char *group)
-{
-	struct group	*gr;
-	gid_t		 gid = 0;
-	mode_t		 mode = 0600;
-
-	if (ctl.fd == -1)
-		return;
-	strlcpy(ctl.group, group, sizeof(ctl.group));
-	if (group[0] != '\0') {
-		if ((gr = getgrnam(group)) == NULL) {
-			log_warnx("control group \"%s\" does not exist: the "
-			    "socket is root's alone", group);
-			ctl.group[0] = '\0';
-		} else {
-			gid = gr->gr_gid;
-			mode = 0660;
-		}
-	}
-	if (geteuid() == 0 && chown(ctl.path, 0, gid) == -1)
-		log_warn("chown %s", ctl.path);
-	if (chmod(ctl.path, mode) == -1)
-		log_warn("chmod %s", ctl.path);
 }
 
 /* Only our own file: another daemon may have taken the path since. */
@@ -319,8 +341,15 @@ ctl_loaded(const struct netboot_conf *conf, const char *conffile,
 	ctl.st.reloads++;
 	if (strcmp(ctl.dir, conf->control.directory) != 0)
 		log_warnx("control directory changed: restart to apply");
-	if (strcmp(ctl.group, conf->control.group) != 0)
-		sock_group(conf->control.group);
+	if (strcmp(ctl.group, conf->control.group) == 0 || ctl.fd == -1)
+		return;
+	if (conf->control.group[0] != '\0') {
+		log_warnx("control group changed: restart to apply");
+		return;
+	}
+	if (chmod(ctl.path, 0600) == -1)
+		log_warn("chmod %s", ctl.path);
+	ctl.group[0] = '\0';
 }
 
 static void
