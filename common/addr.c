@@ -239,3 +239,16 @@ hwaddr_ntop(const uint8_t *hw, size_t len, char *buf, size_t size)
 		    hw[i]);
 	return buf;
 }
+
+/*
+ * An address a datagram may be sent to as to one host: not this host's
+ * 0/8 or loopback, not multicast, not the reserved 240/4 and broadcast.
+ * A subnet's own broadcast address takes knowing the subnet.
+ */
+int
+addr4_is_unicast(struct in_addr a)
+{
+	uint32_t	 h = ntohl(a.s_addr);
+
+	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 28) < 14;
+}

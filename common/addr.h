@@ -43,6 +43,7 @@ int		 prefix_parse(const char *, struct nb_prefix *);
 int		 prefix_match(const struct nb_prefix *, const struct nb_addr *);
 int		 addr_eq(const struct nb_addr *, const struct nb_addr *);
 int		 addr_is_any(const struct nb_addr *);
+int		 addr4_is_unicast(struct in_addr);
 const char	*addr_ntop(const struct nb_addr *, char *, size_t);
 void		 addr_from_sa(const struct sockaddr *, struct nb_addr *);
 socklen_t	 addr_to_sa(const struct nb_addr *, uint16_t,

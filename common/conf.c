@@ -84,6 +84,7 @@ conf_defaults(struct daemon_conf *dc, enum nb_daemon d)
 		strlcpy(dc->user, "_dhcpd-proxy", sizeof(dc->user));
 		strlcpy(dc->chroot, "/run/dhcpd-proxy", sizeof(dc->chroot));
 		dc->proxy.ratelimit = 5;
+		dc->proxy.ratelimit_addr = 100;
 		break;
 	default:
 		break;

@@ -46,6 +46,7 @@
 #define NB_MIMELEN	64
 #define NB_HISTORY	256	/* finished sessions a daemon keeps */
 #define NB_HISTORY_MAX	16384
+#define NB_MAXRELAYS	32	/* relay statements in the dhcpd-proxy block */
 
 enum nb_daemon {
 	NB_TFTPD,
@@ -124,8 +125,18 @@ struct httpbootd_conf {
 	size_t		 ntypes;
 };
 
+/* relay PREFIX [from PREFIX]: a relay we answer, by giaddr and source. */
+struct relay_conf {
+	struct nb_prefix giaddr;
+	struct nb_prefix from;			/* AF_UNSPEC: any source */
+	int		 line;
+};
+
 struct proxy_conf {
 	uint32_t	 ratelimit;		/* answers per MAC a second */
+	uint32_t	 ratelimit_addr;	/* per address answered */
+	struct relay_conf relays[NB_MAXRELAYS];	/* none: any relay */
+	size_t		 nrelays;
 };
 
 struct daemon_conf {

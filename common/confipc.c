@@ -54,6 +54,7 @@ static const char	*rx_end(struct conf_rx *, const struct ipc_msg *);
 static const char	*check_daemon(const struct daemon_conf *,
 			    enum nb_daemon);
 static const char	*check_httpbootd(const struct httpbootd_conf *);
+static const char	*check_proxy(const struct proxy_conf *);
 static const char	*check_settings(const struct boot_settings *);
 static int		 menu_index_ok(int, size_t);
 static size_t		 entries_claimed(const struct netboot_conf *);
@@ -317,6 +318,23 @@ check_daemon(const struct daemon_conf *dc, enum nb_daemon which)
 	}
 	if (which == NB_HTTPBOOTD)
 		return check_httpbootd(&dc->httpbootd);
+	if (which == NB_DHCPD_PROXY)
+		return check_proxy(&dc->proxy);
+	return NULL;
+}
+
+static const char *
+check_proxy(const struct proxy_conf *pc)
+{
+	size_t	 i;
+
+	if (pc->nrelays > NB_MAXRELAYS)
+		return "dhcpd-proxy: too many relays";
+	for (i = 0; i < pc->nrelays; i++)
+		if (pc->relays[i].giaddr.addr.af != AF_INET ||
+		    !prefix_ok(&pc->relays[i].giaddr) ||
+		    !prefix_ok(&pc->relays[i].from))
+			return "dhcpd-proxy: bad relay";
 	return NULL;
 }
 

@@ -62,7 +62,7 @@
 enum knob {
 	K_ROOT, K_USER, K_CHROOT, K_BLKSIZE, K_WINDOWSIZE, K_SESSIONS,
 	K_CONNECTIONS, K_PERCLIENT, K_TIMEOUT, K_THEADER, K_TIDLE, K_TSEND,
-	K_RETRIES, K_CACHECONTROL, K_RATELIMIT, K_BURST, K_HISTORY
+	K_RETRIES, K_CACHECONTROL, K_RATELIMIT, K_BURST, K_HISTORY, K_RLADDR
 };
 
 /* The statements of the control block, each given at most once. */
@@ -145,6 +145,8 @@ static int	 proxy_listen(const struct tok *, const struct tok *, int,
 		    int);
 static void	 script_add(struct tok *, struct tok *, int, int);
 static void	 type_add(struct tok *, struct tok *, int);
+static void	 relay_add(struct tok *, struct tok *, int);
+static int	 parse_relay(const struct tok *, struct nb_prefix *);
 static void	 set_menu(struct tok *);
 static void	 set_httpserver(struct tok *);
 static void	 set_pxe(struct tok *);
@@ -212,16 +214,16 @@ static uint32_t			 entry_seen;
 	int		 line;
 }
 
-%token	<line>	APPEND ARCH BLKSIZE BOOTFILE BURST CACHE_CONTROL CHROOT CONNECTIONS
-%token	<line>	CONTROL DELAY DHCPD_PROXY DIRECTORY ENTRY FILES_FIRST FORMAT GROUP
-%token	<line>	HEADER HISTORY HTTP_SERVER
+%token	<line>	ADDRESS APPEND ARCH BLKSIZE BOOTFILE BURST CACHE_CONTROL CHROOT
+%token	<line>	CONNECTIONS CONTROL DELAY DHCPD_PROXY DIRECTORY ENTRY FILES_FIRST
+%token	<line>	FORMAT FROM GROUP HEADER HISTORY HTTP_SERVER
 %token	<line>	HTTPBOOTD IDLE INITRD INTERFACE KERNEL LISTEN LOCAL MAC MATCH
-%token	<line>	MAX MENU ON PER_CLIENT PORT PROMPT PXE RATELIMIT RETRIES ROOT
+%token	<line>	MAX MENU ON PER_CLIENT PORT PROMPT PXE RATELIMIT RELAY RETRIES ROOT
 %token	<line>	SCRIPT SEND SESSIONS SUBNET TFTP_SERVER TFTPD TIMEOUT TYPE USER
 %token	<line>	USER_CLASS UUID VENDOR_CLASS WINDOWSIZE
 %token		ERROR
 %token	<t>	STRING NUMBER
-%type	<t>	value optport opttimeout
+%type	<t>	value optport opttimeout optfrom
 %type	<line>	optfilesfirst
 %destructor	{ free($$.s); } <t>
 
@@ -387,6 +389,17 @@ dstmt		: LISTEN ON STRING optport {
 				    &dc->history);
 			free($2.s);
 		}
+		| RATELIMIT ADDRESS NUMBER {
+			if (knob($1, "ratelimit address", B_PROXY, K_RLADDR))
+				num(&$3, "ratelimit address", 0, 100000,
+				    &dc->proxy.ratelimit_addr);
+			free($3.s);
+		}
+		| RELAY STRING optfrom	{ relay_add(&$2, &$3, $1); }
+		;
+
+optfrom		: /* empty */		{ memset(&$$, 0, sizeof($$)); }
+		| FROM STRING		{ $$ = $2; }
 		;
 
 control		: controlhead '{' cstmts '}'
@@ -571,6 +584,7 @@ struct keyword {
 
 /* Sorted for bsearch(3). */
 static const struct keyword keywords[] = {
+	{ "address",		ADDRESS },
 	{ "append",		APPEND },
 	{ "arch",		ARCH },
 	{ "blksize",		BLKSIZE },
@@ -586,6 +600,7 @@ static const struct keyword keywords[] = {
 	{ "entry",		ENTRY },
 	{ "files-first",	FILES_FIRST },
 	{ "format",		FORMAT },
+	{ "from",		FROM },
 	{ "group",		GROUP },
 	{ "header",		HEADER },
 	{ "history",		HISTORY },
@@ -607,6 +622,7 @@ static const struct keyword keywords[] = {
 	{ "prompt",		PROMPT },
 	{ "pxe",		PXE },
 	{ "ratelimit",		RATELIMIT },
+	{ "relay",		RELAY },
 	{ "retries",		RETRIES },
 	{ "root",		ROOT },
 	{ "script",		SCRIPT },
@@ -1371,6 +1387,59 @@ type_add(struct tok *suffix, struct tok *mime, int line)
  done:
 	free(suffix->s);
 	free(mime->s);
+}
+
+/*
+ * relay GIADDR [from SOURCE]: an IPv4 prefix or address each.  The list
+ * is the proxy's: a relayed request whose giaddr (and source, when
+ * given) matches no entry is dropped.
+ */
+static void
+relay_add(struct tok *giaddr, struct tok *from, int line)
+{
+	struct proxy_conf	*pc = &dc->proxy;
+	struct relay_conf	 rc;
+
+	if (!in_block(line, "relay", B_PROXY))
+		goto done;
+	memset(&rc, 0, sizeof(rc));
+	rc.line = line;
+	if (!parse_relay(giaddr, &rc.giaddr) ||
+	    (from->s != NULL && !parse_relay(from, &rc.from)))
+		goto done;
+	if (pc->nrelays >= NB_MAXRELAYS)
+		conferr(line, "too many relay statements (max %d)",
+		    NB_MAXRELAYS);
+	else
+		pc->relays[pc->nrelays++] = rc;
+ done:
+	free(giaddr->s);
+	free(from->s);
+}
+
+/* An IPv4 prefix, or an address as a prefix of 32 bits. */
+static int
+parse_relay(const struct tok *t, struct nb_prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (strchr(t->s, '/') == NULL) {
+		if (addr_parse(t->s, &p->addr) == -1 ||
+		    p->addr.af != AF_INET) {
+			conferr(t->line, "relay %s is not an IPv4 address or "
+			    "prefix", quote(t->s));
+			return 0;
+		}
+		p->plen = 32;
+		return 1;
+	}
+	if (!parse_subnet(t, p))
+		return 0;
+	if (p->addr.af != AF_INET) {
+		conferr(t->line, "relay %s is not an IPv4 address or prefix",
+		    quote(t->s));
+		return 0;
+	}
+	return 1;
 }
 
 /* Resolved once every menu is known: a menu may come after its use. */

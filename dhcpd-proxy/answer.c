@@ -21,12 +21,16 @@
 
 #include <sys/types.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <vis.h>
 
 #include "answer.h"
 #include "arch.h"
+#include "log.h"
+
+#define REFUSAL_KINDS	16
 
 #define VIS_FLAGS	(VIS_SAFE | VIS_OCTAL | VIS_WHITE | VIS_DQ)
 
@@ -134,4 +138,37 @@ answer_vis(char *dst, size_t size, const void *src, size_t len)
 	strvisx(dst, src, len, VIS_FLAGS);
 	if (dst[0] == '\0')
 		strlcpy(dst, "-", size);
+}
+
+/*
+ * A refusal of abuse, by reason (a string constant): the first in a
+ * second is logged with what follows it, the others are counted and
+ * their number told in the next line of that reason.
+ */
+void
+answer_refused(uint64_t now, const char *why, const char *fmt, ...)
+{
+	static struct {
+		const char	*why;
+		struct loglimit	 ll;
+	}		 kinds[REFUSAL_KINDS];
+	char		 msg[512];
+	unsigned long	 missed;
+	va_list		 ap;
+	size_t		 i;
+
+	for (i = 0; i < REFUSAL_KINDS - 1; i++)
+		if (kinds[i].why == why || kinds[i].why == NULL)
+			break;
+	kinds[i].why = why;
+	if (!loglimit_pass(&kinds[i].ll, now, &missed))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (missed > 0)
+		log_info("refused %s reason=\"%s\" (and %lu more in the last "
+		    "second)", msg, why, missed);
+	else
+		log_info("refused %s reason=\"%s\"", msg, why);
 }

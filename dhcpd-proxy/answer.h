@@ -34,6 +34,7 @@
 #include "dhcp.h"
 #include "facts.h"
 #include "policy.h"
+#include "ratelimit.h"
 #include "udp.h"
 
 #define ANSWER_LOGLEN	1024
@@ -61,11 +62,16 @@ struct answer_in {
 	const struct udp_meta		*meta;
 	uint16_t			 port;		/* 67, 547 or 4011 */
 	uint64_t			 now;		/* us, rate limit */
+	struct ratelimit		*bymac;		/* per client */
+	struct ratelimit		*byaddr;	/* per address sent to */
 };
 
 /*
- * 0 with the answer, -1 when the datagram gets none; the reason is then
- * logged at debug level with a decode of the datagram.
+ * 0 with the answer, -1 when the datagram gets none.  What is not for a
+ * proxy is logged at debug level with a decode of the datagram; what is
+ * refused as abuse (a relay or address nobody may be sent to, a relay
+ * outside the list, hops, the per-address limit) at info level, a line
+ * a second for each reason.
  */
 int	 answer_dhcp4(const struct answer_in *, struct answer *);
 int	 answer_dhcp6(const struct answer_in *, struct answer *);
@@ -78,5 +84,7 @@ void	 answer_vis(char *, size_t, const void *, size_t);
 void	 answer_record(struct answer *, const struct answer_in *,
 	    const struct client_facts *, int, const void *, const char *,
 	    const char *, const char *);
+void	 answer_refused(uint64_t, const char *, const char *, ...)
+	    __attribute__((__format__ (printf, 3, 4)));
 
 #endif /* PROXY_ANSWER_H */

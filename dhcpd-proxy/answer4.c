@@ -25,6 +25,14 @@
  * receiving interface's network for the policy; a relay's giaddr (or its
  * link selection) and a unicast client's own address place it where they
  * say.
+ *
+ * Where the answer goes is written in the request, by whoever sent it:
+ * giaddr, ciaddr or the source of a 4011 request.  So before anything
+ * else, an address an answer may not go to (not one host's, or one of
+ * our subnets' broadcast) refuses the request, a relay outside the
+ * configured list too, and every address answered has a rate limit of
+ * its own beside the client's: made-up MACs do not multiply the answers
+ * a third party gets.  Relays in the list are trusted with any rate.
  */
 
 #include <sys/types.h>
@@ -45,6 +53,16 @@
 #include "policy.h"
 #include "ratelimit.h"
 
+#define HOPS_MAX	16	/* RFC 1542 4.1.1: more is a loop */
+
+/* Why requests are refused; each a line a second at most. */
+static const char	 WHY_HOPS[] = "more than 16 hops";
+static const char	 WHY_GIADDR[] = "giaddr is not a unicast address";
+static const char	 WHY_CIADDR[] = "ciaddr is not a unicast address";
+static const char	 WHY_SOURCE[] = "source is not a unicast address";
+static const char	 WHY_RELAY[] = "relay not in the relay list";
+static const char	 WHY_ADDR[] = "over the rate limit for the address";
+
 struct ctx4 {
 	const struct answer_in	*in;
 	struct dhcp_msg		 m;
@@ -55,9 +73,15 @@ struct ctx4 {
 	struct boot_settings	 d;
 	struct dhcp_menu	 menu;		/* nitems 0: none */
 	int			 http;		/* boots from a URL */
+	int			 trusted;	/* from a listed relay */
 	char			 url[ANSWER_URLLEN];
 };
 
+static const char	*screen(struct ctx4 *);
+static int		 unicast4(struct in_addr);
+static int		 relay_listed(const struct ctx4 *);
+static int		 limit_address(const struct ctx4 *, const struct answer *);
+static void		 refused(const struct ctx4 *, const char *);
 static const char	*locate(struct ctx4 *);
 static const char	*decide(struct ctx4 *, struct dhcp_reply_conf *);
 static const char	*pxe_menu(struct ctx4 *);
@@ -86,10 +110,14 @@ answer_dhcp4(const struct answer_in *in, struct answer *a)
 	if ((c.kind = dhcp_reply_kind(&c.m, in->port, &why)) ==
 	    DHCP_REPLY_NONE)
 		goto ignored;
+	if ((why = screen(&c)) != NULL) {
+		refused(&c, why);
+		return -1;
+	}
 	if ((why = locate(&c)) != NULL || (why = decide(&c, &rc)) != NULL)
 		goto ignored;
-	if (!ratelimit_take(c.m.chaddr, c.m.hlen, in->dc->proxy.ratelimit,
-	    in->now)) {
+	if (!ratelimit_take(in->bymac, c.m.chaddr, c.m.hlen,
+	    in->dc->proxy.ratelimit, in->now)) {
 		why = "over the rate limit";
 		goto ignored;
 	}
@@ -98,6 +126,10 @@ answer_dhcp4(const struct answer_in *in, struct answer *a)
 		goto ignored;
 	a->len = n;
 	destination(&c, a);
+	if (!limit_address(&c, a)) {
+		refused(&c, WHY_ADDR);
+		return -1;
+	}
 	a->delay_ms = c.kind == DHCP_REPLY_OFFER ? c.d.delay_ms : 0;
 	a->again_ms = 0;
 	log_answer(&c, &rc, a);
@@ -105,6 +137,103 @@ answer_dhcp4(const struct answer_in *in, struct answer *a)
  ignored:
 	ignore(&c, why);
 	return -1;
+}
+
+/*
+ * Whether the request may be answered where it says: hops within the
+ * limit, a destination that is one host, a relay from the list.
+ */
+static const char *
+screen(struct ctx4 *c)
+{
+	const struct sockaddr_in	*sin;
+
+	if (c->m.hops > HOPS_MAX)
+		return WHY_HOPS;
+	switch (dhcp_reply_dest(&c->m, c->in->port)) {
+	case DHCP_DEST_RELAY:
+		if (!unicast4(c->m.giaddr))
+			return WHY_GIADDR;
+		break;
+	case DHCP_DEST_CIADDR:
+		if (!unicast4(c->m.ciaddr))
+			return WHY_CIADDR;
+		break;
+	case DHCP_DEST_SOURCE:
+		sin = (const struct sockaddr_in *)&c->in->meta->peer;
+		if (sin->sin_family != AF_INET || !unicast4(sin->sin_addr))
+			return WHY_SOURCE;
+		break;
+	case DHCP_DEST_BROADCAST:
+		break;
+	}
+	if (c->m.giaddr.s_addr == INADDR_ANY ||
+	    c->in->dc->proxy.nrelays == 0)
+		return NULL;
+	if (!relay_listed(c))
+		return WHY_RELAY;
+	c->trusted = 1;
+	return NULL;
+}
+
+static int
+unicast4(struct in_addr a)
+{
+	return addr4_is_unicast(a) && !iface_is_bcast4(a);
+}
+
+/* giaddr in a listed prefix, and the source in its from, if any. */
+static int
+relay_listed(const struct ctx4 *c)
+{
+	const struct proxy_conf		*pc = &c->in->dc->proxy;
+	const struct relay_conf		*r;
+	struct nb_addr			 gi, src;
+	size_t				 i;
+
+	memset(&gi, 0, sizeof(gi));
+	gi.af = AF_INET;
+	gi.u.v4 = c->m.giaddr;
+	addr_from_sa((const struct sockaddr *)&c->in->meta->peer, &src);
+	for (i = 0; i < pc->nrelays; i++) {
+		r = &pc->relays[i];
+		if (prefix_match(&r->giaddr, &gi) &&
+		    (r->from.addr.af == AF_UNSPEC ||
+		    prefix_match(&r->from, &src)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Broadcasts stay on the link; a listed relay may have any rate. */
+static int
+limit_address(const struct ctx4 *c, const struct answer *a)
+{
+	const struct sockaddr_in	*to = (const struct sockaddr_in *)&a->to;
+
+	if (c->trusted || to->sin_addr.s_addr == INADDR_BROADCAST)
+		return 1;
+	return ratelimit_take_addr(c->in->byaddr,
+	    (const struct sockaddr *)&a->to, c->in->dc->proxy.ratelimit_addr,
+	    c->in->now);
+}
+
+static void
+refused(const struct ctx4 *c, const char *why)
+{
+	char	 from[NB_ADDRSTRLEN + 8], mac[NB_MACSTRLEN];
+	char	 gi[INET_ADDRSTRLEN], ci[INET_ADDRSTRLEN];
+	size_t	 hlen = c->m.hlen;
+
+	if (hlen > DHCP_CHADDR_LEN)
+		hlen = DHCP_CHADDR_LEN;
+	answer_refused(c->in->now, why, "port=%u from=%s mac=%s xid=0x%08x "
+	    "giaddr=%s ciaddr=%s hops=%u", c->in->port,
+	    sa_ntop((const struct sockaddr *)&c->in->meta->peer, from,
+	    sizeof(from)),
+	    hlen ? hwaddr_ntop(c->m.chaddr, hlen, mac, sizeof(mac)) : "-",
+	    c->m.xid, inet_ntop(AF_INET, &c->m.giaddr, gi, sizeof(gi)),
+	    inet_ntop(AF_INET, &c->m.ciaddr, ci, sizeof(ci)), c->m.hops);
 }
 
 /* The interface, our address on it, the client's facts, the decision. */

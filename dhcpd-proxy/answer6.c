@@ -50,6 +50,10 @@
 
 #define REPLY4011_DELAY_MS	100
 #define REPLY4011_AGAIN_MS	1000
+#define DUID_UUID		4	/* RFC 6355 */
+
+static const char	 WHY_SOURCE[] = "source is not a unicast address";
+static const char	 WHY_ADDR[] = "over the rate limit for the address";
 
 struct ctx6 {
 	const struct answer_in	*in;
@@ -70,6 +74,8 @@ static const char	*identify(struct ctx6 *);
 static const char	*locate(struct ctx6 *);
 static const char	*decide(struct ctx6 *);
 static int		 take_rate(const struct ctx6 *);
+static int		 edk2(const struct ctx6 *);
+static void		 refused(const struct ctx6 *, const char *);
 static void		 destination(const struct ctx6 *, struct answer *);
 static void		 timing(const struct ctx6 *, struct answer *);
 static void		 log_answer(const struct ctx6 *, struct answer *);
@@ -92,12 +98,25 @@ answer_dhcp6(const struct answer_in *in, struct answer *a)
 	c.src = ((const struct sockaddr_in6 *)&in->meta->peer)->sin6_addr;
 	if (dhcp6_parse(in->buf, in->len, &c.m, &why) == -1)
 		goto ignored;
-	if ((why = identify(&c)) != NULL || (why = locate(&c)) != NULL ||
-	    (why = decide(&c)) != NULL)
+	if ((why = identify(&c)) != NULL)
+		goto ignored;
+	if (IN6_IS_ADDR_MULTICAST(&c.src) || IN6_IS_ADDR_UNSPECIFIED(&c.src) ||
+	    IN6_IS_ADDR_LOOPBACK(&c.src)) {
+		refused(&c, WHY_SOURCE);
+		return -1;
+	}
+	if ((why = locate(&c)) != NULL || (why = decide(&c)) != NULL)
 		goto ignored;
 	if (!take_rate(&c)) {
 		why = "over the rate limit";
 		goto ignored;
+	}
+	/* Every answer goes to the source: it has a limit of its own. */
+	if (!ratelimit_take_addr(in->byaddr,
+	    (const struct sockaddr *)&in->meta->peer,
+	    in->dc->proxy.ratelimit_addr, in->now)) {
+		refused(&c, WHY_ADDR);
+		return -1;
 	}
 	memset(&rc, 0, sizeof(rc));
 	rc.kind = c.kind;
@@ -209,8 +228,31 @@ take_rate(const struct ctx6 *c)
 			len = RL_KEYLEN;
 		}
 	}
-	return ratelimit_take(key, len, c->in->dc->proxy.ratelimit,
-	    c->in->now);
+	return ratelimit_take(c->in->bymac, key, len,
+	    c->in->dc->proxy.ratelimit, c->in->now);
+}
+
+/*
+ * EDK2's PXE over IPv6 (OVMF and the firmware built on it) names itself
+ * by a DUID-UUID and sends the PXE vendor class of enterprise 343.
+ */
+static int
+edk2(const struct ctx6 *c)
+{
+	return c->m.clientid_len >= 2 && c->m.clientid[0] == 0 &&
+	    c->m.clientid[1] == DUID_UUID && dhcp6_client_kind(&c->m) ==
+	    DHCP_CLIENT_PXE;
+}
+
+static void
+refused(const struct ctx6 *c, const char *why)
+{
+	char	 from[NB_ADDRSTRLEN + 8];
+
+	answer_refused(c->in->now, why, "port=%u from=%s xid=0x%06x "
+	    "relays=%zu", c->in->port,
+	    sa_ntop((const struct sockaddr *)&c->in->meta->peer, from,
+	    sizeof(from)), c->m.xid, c->m.nrelay);
 }
 
 /*
@@ -233,10 +275,13 @@ destination(const struct ctx6 *c, struct answer *a)
 
 /*
  * EDK2 sends its Request to 4011 and only then opens the socket that
- * reads the Reply, and never asks again: a Reply that comes at once can
- * come too soon.  So the Reply to 4011 waits a little, and is sent once
- * more a while later for firmware slower than that; a Reply too many
- * finds a closed port.
+ * reads the Reply, and never asks again (PxeBcDhcp6Discover(): one
+ * UdpWrite, one UdpRead): a Reply that comes at once can come too soon.
+ * So the Reply to 4011 waits a little, and is sent to EDK2 once more a
+ * while later, for firmware slower than that; a Reply too many finds a
+ * closed port.  Every other client asks again when it hears nothing, and
+ * gets one Reply a Request: no more than it sent toward an address that
+ * may not be its own.
  */
 static void
 timing(const struct ctx6 *c, struct answer *a)
@@ -247,7 +292,8 @@ timing(const struct ctx6 *c, struct answer *a)
 		a->delay_ms = c->d.delay_ms;
 	else if (c->in->port == DHCP6_PXE_PORT) {
 		a->delay_ms = REPLY4011_DELAY_MS;
-		a->again_ms = REPLY4011_AGAIN_MS;
+		if (edk2(c))
+			a->again_ms = REPLY4011_AGAIN_MS;
 	}
 }
 

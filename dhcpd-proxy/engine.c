@@ -70,6 +70,7 @@ static struct answer		 reply;
 static struct pending		 pending[PENDING_MAX];
 static size_t			 npending;
 static uint64_t			*c_requests;
+static struct ratelimit		*bymac, *byaddr;
 
 void
 proxy_engine_start(struct engine_env *e)
@@ -78,8 +79,9 @@ proxy_engine_start(struct engine_env *e)
 	size_t	 i, n = 0;
 
 	env = e;
-	ratelimit_init();
 	c_requests = report_counter("requests", NULL, NULL);
+	bymac = ratelimit_new();
+	byaddr = ratelimit_new();
 	if (iface_refresh() == -1)
 		log_warnx("cannot read the interfaces yet; will retry");
 	for (i = 0; i < PENDING_MAX; i++)
@@ -113,9 +115,11 @@ proxy_engine_start(struct engine_env *e)
 void
 proxy_engine_reload(struct engine_env *e, struct netboot_conf *conf)
 {
-	log_info("new configuration: %zu rules, %zu menus, ratelimit %u",
-	    conf->nrules, conf->nmenus,
-	    conf->daemon[NB_DHCPD_PROXY].proxy.ratelimit);
+	const struct proxy_conf	*pc = &conf->daemon[NB_DHCPD_PROXY].proxy;
+
+	log_info("new configuration: %zu rules, %zu menus, ratelimit %u, "
+	    "ratelimit address %u, %zu relays", conf->nrules, conf->nmenus,
+	    pc->ratelimit, pc->ratelimit_addr, pc->nrelays);
 }
 
 /* A socket activated on another port would answer the wrong protocol. */
@@ -154,6 +158,8 @@ proxy_handle(void *arg, const uint8_t *buf, size_t len,
 	in.meta = meta;
 	in.port = l->info.port_role;
 	in.now = ev_now();
+	in.bymac = bymac;
+	in.byaddr = byaddr;
 	if (l->info.ss.ss_family == AF_INET6)
 		r = answer_dhcp6(&in, &reply);
 	else

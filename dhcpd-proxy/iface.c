@@ -181,6 +181,21 @@ iface_owner4(struct in_addr a)
 	return NULL;
 }
 
+/* A directed broadcast address of one of our subnets. */
+int
+iface_is_bcast4(struct in_addr a)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < table.n; i++)
+		for (j = 0; j < table.ifs[i].naddr4; j++)
+			if (table.ifs[i].mask4[j].s_addr != INADDR_BROADCAST &&
+			    (table.ifs[i].addr4[j].s_addr |
+			    ~table.ifs[i].mask4[j].s_addr) == a.s_addr)
+				return 1;
+	return 0;
+}
+
 const struct iface *
 iface_owner6(const struct in6_addr *a)
 {

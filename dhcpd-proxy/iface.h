@@ -57,6 +57,8 @@ const struct iface	*iface_get(unsigned int);
 /* One of our addresses: the interface that has it, or NULL. */
 const struct iface	*iface_owner4(struct in_addr);
 const struct iface	*iface_owner6(const struct in6_addr *);
+/* Whether a is the broadcast address of a subnet of ours. */
+int			 iface_is_bcast4(struct in_addr);
 /*
  * Our IPv4 address on ifp facing hint (its subnet contains hint), else
  * its first; INADDR_ANY when it has none.

@@ -39,6 +39,7 @@
 static struct netboot_conf	*parse_case(const char *, const char *);
 static struct netboot_conf	*parse_text(const char *);
 static int	 addr_is(const struct nb_addr *, const char *);
+static int	 prefix_is(const struct nb_prefix *, const char *, int);
 static void	 test_defaults(void);
 static void	 test_example(const char *);
 static void	 test_all_keywords(const char *);
@@ -82,6 +83,12 @@ addr_is(const struct nb_addr *a, const char *s)
 	return addr_parse(s, &b) == 0 && addr_eq(a, &b);
 }
 
+static int
+prefix_is(const struct nb_prefix *p, const char *s, int plen)
+{
+	return addr_is(&p->addr, s) && p->plen == plen;
+}
+
 static void
 test_defaults(void)
 {
@@ -113,6 +120,8 @@ test_defaults(void)
 	CHECK_STR(p->user, "_dhcpd-proxy");
 	CHECK_STR(p->chroot, "/run/dhcpd-proxy");
 	CHECK_INT(p->proxy.ratelimit, 5);
+	CHECK_INT(p->proxy.ratelimit_addr, 100);
+	CHECK_INT(p->proxy.nrelays, 0);
 	CHECK_INT(t->defaults.menu, -1);
 	CHECK_INT(h->defaults.menu, -1);
 	CHECK_INT(p->defaults.menu, -1);
@@ -287,6 +296,12 @@ test_all_keywords(const char *dir)
 	CHECK_INT(p->listen[1].addr.af, AF_UNSPEC);
 	CHECK_STR(p->listen[1].ifname, "");
 	CHECK_INT(p->proxy.ratelimit, 0);
+	CHECK_INT(p->proxy.ratelimit_addr, 100000);
+	CHECK_INT(p->proxy.nrelays, 2);
+	CHECK(prefix_is(&p->proxy.relays[0].giaddr, "10.1.0.0", 16));
+	CHECK(prefix_is(&p->proxy.relays[0].from, "192.0.2.1", 32));
+	CHECK(prefix_is(&p->proxy.relays[1].giaddr, "10.2.0.1", 32));
+	CHECK_INT(p->proxy.relays[1].from.addr.af, AF_UNSPEC);
 	CHECK_INT(p->defaults.delay_ms, 200);
 	CHECK_INT(p->defaults.menu, 0);
 	CHECK_INT(p->history, 1000);

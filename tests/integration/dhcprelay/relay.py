@@ -38,7 +38,12 @@ address dnsmasq leased it, its REQUEST to port 4011 crosses the router
 and is answered from port 4011 by the same rule (now matched by the
 client's address), while the same REQUEST from subnet B gets the
 defaults.  A client without option 60 gets dnsmasq's offer and nothing
-from the proxy, and neither does a REQUEST on port 67."""
+from the proxy, and neither does a REQUEST on port 67.
+
+All of that with a `relay' list that names the relay by giaddr and by
+the address it sends from (r1, not giaddr); reloaded with a list that
+does not name it, the relay's clients get nothing from the proxy and the
+proxy says why."""
 
 import importlib.util
 import json
@@ -60,6 +65,7 @@ from dhcpclient import cstring  # noqa: E402
 CLIENT = "dhcpclient.py"
 PY = "/usr/bin/python3"
 RELAY_A = "10.1.0.1"
+RELAY_SRV = "10.2.0.1"    # where dhcrelay sends from, toward the proxy
 PROXY = "10.2.0.3"
 DNSMASQ = "10.2.1.2"
 TFTP_A = "10.1.0.5"
@@ -77,6 +83,7 @@ dhcpd-proxy {
 	tftp-server %(tftp_default)s
 	http-server "http://10.2.0.9/"
 	bootfile "default.efi"
+	relay %(relays)s
 }
 
 match subnet 10.1.0.0/16 {
@@ -365,6 +372,27 @@ def check_capture(msgs):
              "client")
 
 
+def write_conf(tmp, relays):
+    return tmp.file("netboot.conf", (CONF % {
+        "chroot": os.path.join(tmp.path, "chroot"), "relays": relays,
+        "tftp_default": TFTP_DEFAULT, "tftp_a": TFTP_A}).encode())
+
+
+def test_relay_not_listed(topo, tmp, proxy):
+    """The same relay, now outside the list: refused, and said so."""
+    write_conf(tmp, "10.9.0.0/24")
+    proxy.signal(signal.SIGHUP)
+    check(nbtest.wait_for(lambda: "configuration reloaded" in
+                          proxy.logtext()), "reloaded with another relay")
+    mac, xid = "52:54:00:0a:00:09", 0x1a0009
+    got, other = discover(topo, mac, xid, "pxe", 0)
+    check_eq(got, [], "a relay not in the list: no proxy OFFER")
+    check(len(other) == 1, "dnsmasq still offers an address")
+    check(nbtest.wait_for(lambda: 'giaddr=%s ciaddr=0.0.0.0 hops=1 '
+                          'reason="relay not in the relay list"' % RELAY_A
+                          in proxy.logtext()), "the proxy says why")
+
+
 def start_servers(topo, tmp, exe):
     servers = []
     leases = tmp.file("dnsmasq.leases")
@@ -385,9 +413,7 @@ def start_servers(topo, tmp, exe):
         os.path.join(tmp.path, "dhcrelay.log"))
     servers.append(relay)
     check(relay.wait_log("Socket/fallback"), "dhcrelay started")
-    conf = tmp.file("netboot.conf", (CONF % {
-        "chroot": os.path.join(tmp.path, "chroot"),
-        "tftp_default": TFTP_DEFAULT, "tftp_a": TFTP_A}).encode())
+    conf = write_conf(tmp, "10.1.0.0/24 from " + RELAY_SRV)
     proxy = nbtest.Daemon(exe, conf, netns=topo.server.name)
     servers.append(proxy)
     check(proxy.wait_started(), "dhcpd-proxy started")
@@ -424,6 +450,8 @@ def main():
         cap.stop()
         check_capture(dhcpclient.read_capture(pcap))
         cap = None
+        test_relay_not_listed(topo, tmp, [s for s in servers if
+                                          isinstance(s, nbtest.Daemon)][0])
         for s in servers:
             if isinstance(s, nbtest.Daemon):
                 check(s.proc.poll() is None, "dhcpd-proxy still running")

@@ -22,9 +22,13 @@
  * nobody can aim a flood of made-up MACs at one client's set.
  */
 
+#include <sys/types.h>
+#include <netinet/in.h>
+
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "ratelimit.h"
 
 #define RL_UNIT		1000000ULL	/* a token, in micro-tokens */
@@ -36,25 +40,32 @@ struct rl_entry {
 	uint64_t	 tokens;	/* micro-tokens */
 };
 
-static uint64_t		 rl_hash(const uint8_t *, size_t);
-static struct rl_entry	*rl_lookup(const uint8_t *, size_t, uint64_t,
-			    uint64_t);
+struct ratelimit {
+	struct rl_entry	 table[RL_SETS][RL_WAYS];
+	uint64_t	 seed;
+};
 
-static struct rl_entry	 rl_table[RL_SETS][RL_WAYS];
-static uint64_t		 rl_seed;
+static uint64_t		 rl_hash(const struct ratelimit *, const uint8_t *,
+			    size_t);
+static struct rl_entry	*rl_lookup(struct ratelimit *, const uint8_t *,
+			    size_t, uint64_t, uint64_t);
 
-void
-ratelimit_init(void)
+struct ratelimit *
+ratelimit_new(void)
 {
-	memset(rl_table, 0, sizeof(rl_table));
-	arc4random_buf(&rl_seed, sizeof(rl_seed));
+	struct ratelimit	*rl;
+
+	if ((rl = calloc(1, sizeof(*rl))) == NULL)
+		fatal("%s", __func__);
+	arc4random_buf(&rl->seed, sizeof(rl->seed));
+	return rl;
 }
 
-/* A keyed mix of the bytes: enough to spread MACs over the sets. */
+/* A keyed mix of the bytes: enough to spread keys over the sets. */
 static uint64_t
-rl_hash(const uint8_t *key, size_t len)
+rl_hash(const struct ratelimit *rl, const uint8_t *key, size_t len)
 {
-	uint64_t	 h = rl_seed ^ (len * 0x9e3779b97f4a7c15ULL);
+	uint64_t	 h = rl->seed ^ (len * 0x9e3779b97f4a7c15ULL);
 	size_t		 i;
 
 	for (i = 0; i < len; i++) {
@@ -62,19 +73,20 @@ rl_hash(const uint8_t *key, size_t len)
 		h *= 0x100000001b3ULL;
 		h ^= h >> 29;
 	}
-	h ^= rl_seed;
+	h ^= rl->seed;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	return h ^ (h >> 31);
 }
 
 /* The key's entry, or a new one (full) in place of the least recent. */
 static struct rl_entry *
-rl_lookup(const uint8_t *key, size_t len, uint64_t full, uint64_t now)
+rl_lookup(struct ratelimit *rl, const uint8_t *key, size_t len,
+    uint64_t full, uint64_t now)
 {
 	struct rl_entry	*set, *victim;
 	size_t		 i;
 
-	set = rl_table[rl_hash(key, len) % RL_SETS];
+	set = rl->table[rl_hash(rl, key, len) % RL_SETS];
 	victim = &set[0];
 	for (i = 0; i < RL_WAYS; i++) {
 		if (set[i].keylen == len && memcmp(set[i].key, key, len) == 0)
@@ -91,7 +103,8 @@ rl_lookup(const uint8_t *key, size_t len, uint64_t full, uint64_t now)
 }
 
 int
-ratelimit_take(const uint8_t *key, size_t len, uint32_t rate, uint64_t now)
+ratelimit_take(struct ratelimit *rl, const uint8_t *key, size_t len,
+    uint32_t rate, uint64_t now)
 {
 	struct rl_entry	*e;
 	uint64_t	 full = rate * RL_UNIT;
@@ -100,7 +113,7 @@ ratelimit_take(const uint8_t *key, size_t len, uint32_t rate, uint64_t now)
 		return 1;
 	if (len > RL_KEYLEN)
 		len = RL_KEYLEN;
-	e = rl_lookup(key, len, full, now);
+	e = rl_lookup(rl, key, len, full, now);
 	if (now > e->last) {
 		/* rate tokens a second is rate micro-tokens a microsecond */
 		e->tokens += (now - e->last) * rate;
@@ -113,5 +126,38 @@ ratelimit_take(const uint8_t *key, size_t len, uint32_t rate, uint64_t now)
 	if (e->tokens < RL_UNIT)
 		return 0;
 	e->tokens -= RL_UNIT;
+	return 1;
+}
+
+int
+ratelimit_take_addr(struct ratelimit *rl, const struct sockaddr *sa,
+    uint32_t rate, uint64_t now)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)sa;
+		return ratelimit_take(rl, (const uint8_t *)&sin->sin_addr,
+		    sizeof(sin->sin_addr), rate, now);
+	}
+	if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)sa;
+		return ratelimit_take(rl, (const uint8_t *)&sin6->sin6_addr,
+		    sizeof(sin6->sin6_addr), rate, now);
+	}
+	return 1;
+}
+
+int
+loglimit_pass(struct loglimit *ll, uint64_t now, unsigned long *missed)
+{
+	if (now < ll->next) {
+		ll->missed++;
+		return 0;
+	}
+	ll->next = now + 1000000;
+	*missed = ll->missed;
+	ll->missed = 0;
 	return 1;
 }
