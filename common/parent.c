@@ -57,7 +57,7 @@
 
 #define ENGINE_STOP_GRACE	(5 * 1000000ULL)	/* usec */
 #define RESTART_DELAY		(500 * 1000ULL)		/* usec, then doubled */
-#define RESTART_MAX		5	/* quick deaths in a row, then give up */
+#define RESTART_MAX		5	/* quick deaths in a row: give up */
 #define RESTART_HEALTHY		(60 * 1000000ULL)	/* usec: not quick */
 
 struct parent {

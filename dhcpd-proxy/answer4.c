@@ -80,7 +80,8 @@ struct ctx4 {
 static const char	*screen(struct ctx4 *);
 static int		 unicast4(struct in_addr);
 static int		 relay_listed(const struct ctx4 *);
-static int		 limit_address(const struct ctx4 *, const struct answer *);
+static int		 limit_address(const struct ctx4 *,
+			    const struct answer *);
 static void		 refused(const struct ctx4 *, const char *);
 static const char	*locate(struct ctx4 *);
 static const char	*decide(struct ctx4 *, struct dhcp_reply_conf *);
@@ -209,8 +210,9 @@ relay_listed(const struct ctx4 *c)
 static int
 limit_address(const struct ctx4 *c, const struct answer *a)
 {
-	const struct sockaddr_in	*to = (const struct sockaddr_in *)&a->to;
+	const struct sockaddr_in	*to;
 
+	to = (const struct sockaddr_in *)&a->to;
 	if (c->trusted || to->sin_addr.s_addr == INADDR_BROADCAST)
 		return 1;
 	return ratelimit_take_addr(c->in->byaddr,

@@ -1013,9 +1013,12 @@ conn_log(struct conn *c)
 	session_end(&sess, x->req.method == HTTP_HEAD);
 	report_log(LOG_INFO, &sess, "request client=%s method=%.*s "
 	    "path=\"%.*s\" status=%d "
-	    "bytes=%llu ms=%llu", conn_client(c, ab, sizeof(ab)), mlen,
+	    "bytes=%llu ms=%llu%s%s%s", conn_client(c, ab, sizeof(ab)), mlen,
 	    method, plen, path, x->resp.status, (unsigned long long)x->sent,
-	    (unsigned long long)(ev_now() - x->start) / 1000);
+	    (unsigned long long)(ev_now() - x->start) / 1000,
+	    x->req.why != NULL ? " reason=\"" : "",
+	    x->req.why != NULL ? x->req.why : "",
+	    x->req.why != NULL ? "\"" : "");
 	free(vis);
 }
 

@@ -34,7 +34,10 @@
  */
 
 #include <sys/types.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,6 +97,7 @@ static int	 ci_prefix(const uint8_t *, size_t, const char *);
 static int	 hex_byte(const uint8_t *, size_t);
 static struct http_span span(size_t, size_t);
 static int	 fail(struct http_request *, int);
+static int	 fail_why(struct http_request *, int, const char *);
 static int	 skip_empty_lines(const uint8_t *, size_t, size_t *,
 		    struct http_request *);
 static int	 parse_request_line(const uint8_t *, size_t, size_t *,
@@ -108,6 +112,10 @@ static int	 set_method(const uint8_t *, struct http_request *);
 static int	 set_target(const uint8_t *, struct http_request *);
 static size_t	 scheme_len(const uint8_t *, size_t);
 static int	 host_ok(const uint8_t *, size_t);
+static int	 regname_ok(const uint8_t *, size_t);
+static int	 port_ok(const uint8_t *, size_t);
+static int	 ipliteral_ok(const uint8_t *, size_t);
+static int	 ipvfuture_ok(const uint8_t *, size_t);
 static int	 find_end(const uint8_t *, size_t, size_t, size_t *);
 static int	 parse_fields(const uint8_t *, size_t, size_t,
 		    struct http_request *);
@@ -224,14 +232,14 @@ is_fieldchar(uint8_t c)
 	return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-/* uri-host [ ":" port ], IP literals included; no userinfo. */
+/* RFC 3986 unreserved and sub-delims: what a reg-name is made of. */
 static int
 is_hostchar(uint8_t c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9'))
 		return 1;
-	return c != '\0' && strchr("-._~!$&'()*+,;=:[]%", c) != NULL;
+	return c != '\0' && strchr("-._~!$&'()*+,;=", c) != NULL;
 }
 
 static int
@@ -293,6 +301,13 @@ fail(struct http_request *req, int status)
 	req->status = status;
 	req->keepalive = 0;
 	return HTTP_PARSE_ERROR;
+}
+
+static int
+fail_why(struct http_request *req, int status, const char *why)
+{
+	req->why = why;
+	return fail(req, status);
 }
 
 int
@@ -463,7 +478,8 @@ set_target(const uint8_t *buf, struct http_request *req)
 		for (a = p; a < n && t[a] != '/' && t[a] != '?'; a++)
 			;
 		if (a == p || !host_ok(t + p, a - p))
-			return fail(req, 400);
+			return fail_why(req, 400,
+			    "malformed host in the target");
 		p = a;
 		req->absolute = 1;
 	}
@@ -485,13 +501,103 @@ scheme_len(const uint8_t *t, size_t n)
 	return 0;
 }
 
+/*
+ * uri-host [ ":" port ] (RFC 9110 section 7.2, RFC 3986 section 3.2.2):
+ * an IP literal in brackets that is an address, or a reg-name, then a
+ * port of digits no larger than 65535.  Empty is fine: a request whose
+ * target has no authority sends an empty Host.
+ */
 static int
 host_ok(const uint8_t *s, size_t n)
 {
+	const uint8_t	*end;
+	size_t		 h;
+
+	if (n > 0 && s[0] == '[') {
+		if ((end = memchr(s, ']', n)) == NULL ||
+		    !ipliteral_ok(s + 1, end - s - 1))
+			return 0;
+		h = end - s + 1;
+	} else {
+		for (h = 0; h < n && s[h] != ':'; h++)
+			;
+		if (!regname_ok(s, h))
+			return 0;
+	}
+	if (h == n)
+		return 1;
+	return s[h] == ':' && port_ok(s + h + 1, n - h - 1);
+}
+
+/* Unreserved, sub-delims and %HH. */
+static int
+regname_ok(const uint8_t *s, size_t n)
+{
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
-		if (!is_hostchar(s[i]))
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			if (n - i < 3 || !isxdigit(s[i + 1]) ||
+			    !isxdigit(s[i + 2]))
+				return 0;
+			i += 2;
+		} else if (!is_hostchar(s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+port_ok(const uint8_t *s, size_t n)
+{
+	uint32_t	 v = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		if ((v = v * 10 + (s[i] - '0')) > 65535)
+			return 0;
+	}
+	return 1;
+}
+
+/* An IPv6 address, with an RFC 6874 zone ("%25" and a name), or IPvFuture. */
+static int
+ipliteral_ok(const uint8_t *s, size_t n)
+{
+	char		 a[INET6_ADDRSTRLEN];
+	struct in6_addr	 in6;
+	const uint8_t	*zone;
+	size_t		 alen = n;
+
+	if (n > 0 && (s[0] == 'v' || s[0] == 'V'))
+		return ipvfuture_ok(s + 1, n - 1);
+	if ((zone = memchr(s, '%', n)) != NULL) {
+		alen = zone - s;
+		if (n - alen < 4 || memcmp(zone, "%25", 3) != 0 ||
+		    !regname_ok(zone + 3, n - alen - 3))
+			return 0;
+	}
+	if (alen == 0 || alen >= sizeof(a))
+		return 0;
+	memcpy(a, s, alen);
+	a[alen] = '\0';
+	return inet_pton(AF_INET6, a, &in6) == 1;
+}
+
+/* "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ), the "v" read. */
+static int
+ipvfuture_ok(const uint8_t *s, size_t n)
+{
+	size_t	 i = 0;
+
+	while (i < n && isxdigit(s[i]))
+		i++;
+	if (i == 0 || i == n || s[i] != '.' || ++i == n)
+		return 0;
+	for (; i < n; i++)
+		if (!is_hostchar(s[i]) && s[i] != ':')
 			return 0;
 	return 1;
 }
@@ -660,9 +766,9 @@ finish(const uint8_t *buf, struct fields *f, struct http_request *req)
 		return fail(req, 501);
 	/* RFC 9112 section 3.2: a 1.1 request without Host is a 400. */
 	if (req->minor == 1 && !HTTP_SPAN_SET(req->host))
-		return fail(req, 400);
+		return fail_why(req, 400, "no Host header");
 	if (!host_ok(SPANP(buf, req->host), req->host.len))
-		return fail(req, 400);
+		return fail_why(req, 400, "malformed Host header");
 	if (req->bodylen > HTTP_BODYMAX)
 		return fail(req, 413);
 	if (req->minor == 1)

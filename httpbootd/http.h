@@ -70,6 +70,7 @@ struct http_request {
 	size_t		 hdrlen;	/* bytes of the header block */
 	uint64_t	 bodylen;	/* Content-Length to discard */
 	int		 status;	/* HTTP_PARSE_ERROR: answer this */
+	const char	*why;		/* and this for the log, or NULL */
 	enum http_method method;
 	uint8_t		 minor;		/* HTTP/1.minor: 0 or 1 */
 	uint8_t		 keepalive;	/* the connection persists */

@@ -341,6 +341,25 @@ static const struct {
 	{ "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400 },
 	{ "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400 },
 	{ "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400 },
+	/* a malformed Host: port, IPv6 literal, percent escape */
+	{ "GET / HTTP/1.1\r\nHost: a:80x\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: a:65536\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: a:-1\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: a:80:80\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: ::1\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: [::1]:8o\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: []\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: [10.0.0.1]\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: [fe80::1%eth0]\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: [v1]\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: a]b\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n", 400 },
+	{ "GET / HTTP/1.1\r\nHost: a%4\r\n\r\n", 400 },
+	{ "GET http://[::1/x HTTP/1.1\r\nHost: a\r\n\r\n", 400 },
+	{ "GET http://a:x/x HTTP/1.1\r\nHost: a\r\n\r\n", 400 },
 	{ "GET / HTTP/1.1\r\nHost: a\r\nRange: bytes=0-1\r\n"
 	    "Range: bytes=2-3\r\n\r\n", 400 },
 	{ "GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"a\"\r\n"
@@ -404,6 +423,26 @@ test_errors(void)
 		CHECK_INT(rv, HTTP_PARSE_ERROR);
 		CHECK_INT(r.status, error_tests[i].status);
 		CHECK_INT(r.keepalive, 0);
+	}
+
+	/* Hosts as RFC 9110 and RFC 3986 have them pass. */
+	{
+		static const char *const good[] = {
+			"", "a", "a:", "a:80", "a:065535", "10.0.0.1:8080",
+			"[::1]", "[::1]:8080", "[2001:db8::1]:", "a%41b",
+			"[fe80::1%25eth0]", "[v1.x:y]", "boot.example.",
+		};
+		char	 req[128];
+
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			snprintf(req, sizeof(req), "GET / HTTP/1.1\r\n"
+			    "Host: %s\r\n\r\n", good[i]);
+			rv = parse(req, &r);
+			if (rv != HTTP_PARSE_DONE)
+				fprintf(stderr, "good host \"%s\": rv %d\n",
+				    good[i], rv);
+			CHECK_INT(rv, HTTP_PARSE_DONE);
+		}
 	}
 
 	/* A HEAD that fails still says HEAD: its answer has no body. */
