@@ -21,8 +21,11 @@
  * addresses and a mix of client architectures, either at a fixed rate
  * (open loop) or as fast as answers come back with a fixed number
  * outstanding (closed loop), matches the OFFERs by xid and prints one
- * line of key=value pairs: answers a second, latency percentiles, lost
- * requests.
+ * line of key=value pairs: answers a second, the share answered, lost
+ * requests, and latency percentiles twice: over the answered requests
+ * (p50_ms ...) and over all of them, a lost one counted as the timeout
+ * (p50_all_ms ...), so that a server that drops what it cannot answer
+ * quickly does not look fast.
  *
  * By default it acts as a relay would: it binds port 67 of its own
  * address, puts that address in giaddr and sends to the server, which
@@ -106,7 +109,7 @@ static struct {
 static struct req	*reqs;
 static size_t		 nreqs_cap;
 static uint32_t		*lat;		/* us, one per answer */
-static size_t		 nlat_cap;
+static size_t		 nlat, nlat_cap;
 static uint32_t		 xid_base;
 static uint64_t		 oldest;	/* first request not yet settled */
 static uint64_t		 outstanding;
@@ -127,6 +130,7 @@ static void	 recv_all(void);
 static void	 on_answer(const uint8_t *, size_t, uint64_t);
 static int	 offer_type(const uint8_t *, size_t);
 static void	 expire(uint64_t);
+static void	 lat_push(uint32_t);
 static int	 lat_cmp(const void *, const void *);
 static double	 percentile(size_t, double);
 static void	 loop(void);
@@ -436,10 +440,9 @@ static void
 on_answer(const uint8_t *p, size_t len, uint64_t now)
 {
 	struct req	*r;
-	uint32_t	 xid, cookie, *nl;
+	uint32_t	 xid, cookie;
 	uint64_t	 seq;
 	uint8_t		 mac[6];
-	size_t		 cap;
 
 	if (len < DHCP_HDR_LEN || p[0] != BOOTREPLY)
 		goto bad;
@@ -464,14 +467,7 @@ on_answer(const uint8_t *p, size_t len, uint64_t now)
 	outstanding--;
 	st.answers++;
 	st.last = now;
-	if (st.answers > nlat_cap) {
-		cap = nlat_cap ? nlat_cap * 2 : 65536;
-		if ((nl = reallocarray(lat, cap, sizeof(*nl))) == NULL)
-			err(1, "reallocarray");
-		lat = nl;
-		nlat_cap = cap;
-	}
-	lat[st.answers - 1] = (now - r->sent) / USEC;
+	lat_push((now - r->sent) / USEC);
 	return;
  bad:
 	st.bad++;
@@ -530,6 +526,22 @@ loop(void)
 	}
 }
 
+static void
+lat_push(uint32_t us)
+{
+	uint32_t	*nl;
+	size_t		 cap;
+
+	if (nlat == nlat_cap) {
+		cap = nlat_cap ? nlat_cap * 2 : 65536;
+		if ((nl = reallocarray(lat, cap, sizeof(*nl))) == NULL)
+			err(1, "reallocarray");
+		lat = nl;
+		nlat_cap = cap;
+	}
+	lat[nlat++] = us;
+}
+
 static int
 lat_cmp(const void *a, const void *b)
 {
@@ -554,23 +566,42 @@ percentile(size_t n, double pct)
 	return lat[i - 1] / 1000.0;
 }
 
+/*
+ * Every answer came before the timeout, so the lost requests, appended as
+ * the timeout after the sorted answers, keep the array sorted.
+ */
 static void
 report(void)
 {
-	double	 secs;
+	double	 secs, p[4], all[4];
 	size_t	 n = st.answers;
+	uint64_t i;
 
 	qsort(lat, n, sizeof(*lat), lat_cmp);
+	p[0] = percentile(n, 50);
+	p[1] = percentile(n, 90);
+	p[2] = percentile(n, 99);
+	p[3] = percentile(n, 100);
+	for (i = 0; i < st.lost; i++)
+		lat_push(opt.timeout / USEC);
+	all[0] = percentile(nlat, 50);
+	all[1] = percentile(nlat, 90);
+	all[2] = percentile(nlat, 99);
+	all[3] = percentile(nlat, 100);
 	secs = st.last > st.first ? (st.last - st.first) / (double)NSEC : 0;
 	printf("sent=%llu answers=%llu lost=%llu late=%llu dups=%llu "
-	    "bad=%llu sendfail=%llu seconds=%.3f rate=%.0f p50_ms=%.3f "
-	    "p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+	    "bad=%llu sendfail=%llu seconds=%.3f rate=%.0f answered_pct=%.2f "
+	    "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f "
+	    "timeout_ms=%llu p50_all_ms=%.3f p90_all_ms=%.3f p99_all_ms=%.3f "
+	    "max_all_ms=%.3f\n",
 	    (unsigned long long)st.sent, (unsigned long long)st.answers,
 	    (unsigned long long)st.lost, (unsigned long long)st.late,
 	    (unsigned long long)st.dups, (unsigned long long)st.bad,
 	    (unsigned long long)st.sendfail, secs,
-	    secs > 0 ? st.answers / secs : 0.0, percentile(n, 50),
-	    percentile(n, 90), percentile(n, 99), percentile(n, 100));
+	    secs > 0 ? st.answers / secs : 0.0,
+	    st.sent ? 100.0 * st.answers / st.sent : 0.0, p[0], p[1], p[2],
+	    p[3], (unsigned long long)(opt.timeout / MSEC), all[0], all[1],
+	    all[2], all[3]);
 }
 
 int
