@@ -93,7 +93,8 @@ class Lab:
         if relay:
             self.bridge("br1")
             self.port("br0", self.router, "r1", [ROUTER4 + "/24"], [])
-            self.port("br1", self.router, "r0", [RELAY_GW + "/24"], [])
+            self.port("br1", self.router, "r0", [RELAY_GW + "/24"],
+                      ["2001:db8:78::1/64"])
             self.router.exec("sysctl", "-qw", "net.ipv4.ip_forward=1")
             for ns in (self.srv, self.addr):
                 ns.ip("route", "add", RELAY_NET, "via", ROUTER4)
@@ -121,7 +122,10 @@ class Lab:
                     ifname, "netns", ns.name)
         self.lan.ip("link", "set", peer, "master", bridge)
         self.lan.ip("link", "set", peer, "up")
-        ns.exec("sysctl", "-qw", "net.ipv6.conf.%s.accept_dad=0" % ifname)
+        # Static addresses only: a SLAAC address from the lab's router
+        # advertisements would be the one dhcpd-proxy names.
+        ns.exec("sysctl", "-qw", "net.ipv6.conf.%s.accept_dad=0" % ifname,
+                "net.ipv6.conf.%s.accept_ra=0" % ifname)
         for a in addrs4:
             ns.ip("addr", "add", a, "dev", ifname)
         for a in addrs6:
@@ -153,11 +157,26 @@ class Lab:
         if self.relay:
             cmd.append("--dhcp-range=10.78.0.100,10.78.0.199,"
                        "255.255.255.0,1h")
+        # Router advertisements on every link, as a real LAN has: iPXE
+        # waits about 15 s for one before it boots.
+        cmd += ["--enable-ra", "--ra-param=a0,4,600"]
         if self.ipv6:
-            cmd += ["--dhcp-range=2001:db8:77::100,2001:db8:77::1ff,64,1h",
-                    "--enable-ra", "--ra-param=a0,4,600",
+            # slaac: GRUB after HTTP boot over IPv6 has only its
+            # net_ipv6_autoconf to get an address
+            cmd += ["--dhcp-range=2001:db8:77::100,2001:db8:77::1ff,slaac,"
+                    "64,1h",
                     # OVMF aborts on an empty DNS option (PXE-E07)
                     "--dhcp-option=option6:dns-server,[%s]" % ADDR6]
+        else:
+            cmd.append("--dhcp-range=2001:db8:77::,ra-only,64")
+        if self.relay:
+            # the router advertises itself on the client's link
+            self.start(self.router, [
+                "dnsmasq", "-k", "--port=0", "--interface=r0",
+                "--bind-interfaces", "--no-resolv", "--no-hosts",
+                "--log-facility=-", "--user=root", "--pid-file=",
+                "--enable-ra", "--ra-param=r0,4,600",
+                "--dhcp-range=2001:db8:78::,ra-only,64"], "router-ra")
         return self.start(self.addr, cmd + list(extra), "dnsmasq")
 
     def dhcrelay(self):

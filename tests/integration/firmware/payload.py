@@ -86,7 +86,7 @@ class Payload:
         return [STAGE1, STAGE2, SHA_OK, self.nonce_marker()]
 
 
-def embedded_cfg(fmt, prefix, bootp=False):
+def embedded_cfg(fmt, prefix, netconf=None):
     """The config inside the image, run by GRUB's rescue parser before
     normal mode: no if, only plain commands."""
     lines = []
@@ -95,18 +95,18 @@ def embedded_cfg(fmt, prefix, bootp=False):
                   "terminal_output serial",
                   "terminal_input serial"]
     lines.append("echo %s" % STAGE1)
-    if bootp:
-        lines.append("net_bootp")
+    if netconf:
+        lines.append(netconf)
     lines += ["set prefix=%s" % prefix, "set root=%s" % prefix.split(")")[0]
               .lstrip("(")]
     return "\n".join(lines) + "\n"
 
 
-def mkimage(fmt, out, prefix, work, bootp=False, grub_dir=None):
+def mkimage(fmt, out, prefix, work, netconf=None, grub_dir=None):
     """grub-mkimage for fmt with our embedded config; returns out."""
     cfg = os.path.join(work, "embed-%s.cfg" % fmt)
     with open(cfg, "w") as f:
-        f.write(embedded_cfg(fmt, prefix, bootp))
+        f.write(embedded_cfg(fmt, prefix, netconf))
     d = grub_dir or GRUB_DIRS[fmt]
     os.makedirs(os.path.dirname(out), exist_ok=True)
     subprocess.run(["grub-mkimage", "-d", d, "-O", fmt, "-p", prefix,

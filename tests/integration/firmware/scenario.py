@@ -82,10 +82,11 @@ class Scenario:
     """What differs between scenarios.  kind: the machine (vm.KINDS);
     fmt: GRUB's image format; proto: how GRUB reaches us; loader: the
     boot file's path in the tree; rules: the match rules; fw_cfg: OVMF
-    switches; relay, ipv6: the lab."""
+    switches; relay, ipv6: the lab; netconf: the GRUB command that sets
+    up its network where the firmware leaves none (after HTTP boot)."""
 
     def __init__(self, kind, fmt, proto, loader, rules, fw_cfg=(),
-                 relay=False, ipv6=False, bootp=False, server=SRV4):
+                 relay=False, ipv6=False, netconf=None, server=SRV4):
         self.kind = kind
         self.fmt = fmt
         self.proto = proto
@@ -94,7 +95,7 @@ class Scenario:
         self.fw_cfg = fw_cfg
         self.relay = relay
         self.ipv6 = ipv6
-        self.bootp = bootp
+        self.netconf = netconf
         self.server = server
 
 
@@ -103,14 +104,14 @@ UEFI_PXE = Scenario("ovmf", "x86_64-efi", "tftp", "efi/grubx64.efi",
 UEFI_HTTP = Scenario("ovmf", "x86_64-efi", "http", "efi/grubx64.efi",
                      'match arch x64-uefi-http '
                      '{ bootfile "efi/grubx64.efi" }',
-                     fw_cfg=vmod.NO_PXE, bootp=True)
+                     fw_cfg=vmod.NO_PXE, netconf="net_bootp")
 BIOS_PXE = Scenario("seabios", "i386-pc-pxe", "tftp", "bios/core.0",
                     'match arch bios { bootfile "bios/core.0" }')
 IPXE_MENU = Scenario("ovmf", "x86_64-efi", "http", "ipxe/snponly.efi",
                      'match user-class "iPXE" '
                      '{ bootfile "http://%s/menu.ipxe" menu "nb" }\n'
                      'match arch x64-uefi { bootfile "ipxe/snponly.efi" }'
-                     % SRV4, bootp=True)
+                     % SRV4, netconf="net_bootp")
 SECUREBOOT = Scenario("ovmf-sb", "x86_64-efi", "tftp", "sb/shimx64.efi",
                       'match mac %s { bootfile "efi/grubx64.efi" }\n'
                       'match arch x64-uefi { bootfile "sb/shimx64.efi" }'
@@ -119,7 +120,7 @@ SECUREBOOT = Scenario("ovmf-sb", "x86_64-efi", "tftp", "sb/shimx64.efi",
 
 def relayed(s):
     r = Scenario(s.kind, s.fmt, s.proto, s.loader, s.rules, s.fw_cfg,
-                 relay=True, bootp=s.bootp)
+                 relay=True, netconf=s.netconf)
     return r
 
 
@@ -143,10 +144,12 @@ SCENARIOS = {
     # missing, and OVMF goes on to HTTP boot over IPv6.
     "uefi-http6": Scenario("ovmf", "x86_64-efi", "http", "efi/grubx64.efi",
                            'match subnet 10.77.0.0/24 arch x64-uefi-http '
-                           '{ bootfile "missing/ipv4-only.efi" }\n'
+                           '{ bootfile "missing/ipv4-only.efi" '
+                           'http-server "http://%s/" }\n'
                            'match arch x64-uefi-http { bootfile '
                            '"efi/grubx64.efi" http-server "http://[%s]/" }'
-                           % SRV6, fw_cfg=vmod.NO_PXE, ipv6=True,
+                           % (SRV4, SRV6), fw_cfg=vmod.NO_PXE, ipv6=True,
+                           netconf="net_ipv6_autoconf",
                            server="[%s]" % SRV6),
     "arm64-pxe": Scenario("aavmf", "arm64-efi", "tftp", "efi/grubaa64.efi",
                           'match arch arm64-uefi '
@@ -154,7 +157,7 @@ SCENARIOS = {
     "arm64-http": Scenario("aavmf", "arm64-efi", "http", "efi/grubaa64.efi",
                            'match arch arm64-uefi-http '
                            '{ bootfile "efi/grubaa64.efi" }',
-                           fw_cfg=vmod.NO_PXE, bootp=True),
+                           fw_cfg=vmod.NO_PXE, netconf="net_bootp"),
 }
 
 
@@ -191,7 +194,7 @@ class Run:
         out = s.loader if s.fmt != "x86_64-efi" or s.loader.startswith(
             "efi/") else "efi/grubx64.efi"
         payload.mkimage(s.fmt, os.path.join(root, out), prefix,
-                        self.work.path, bootp=s.bootp, grub_dir=grub_dir)
+                        self.work.path, netconf=s.netconf, grub_dir=grub_dir)
         self.payload.write_cfg(prefix)
         if self.name == "ipxe-menu":
             copy("/usr/lib/ipxe/snponly.efi", root, s.loader)

@@ -23,11 +23,11 @@ import subprocess
 import sys
 import time
 
-import proxytest as pt
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "dhcpd-proxy"))
 import nbtest  # noqa: E402
+import proxytest as pt  # noqa: E402
 from nbtest import check  # noqa: E402
 
 OVMF_DIRS = ("/usr/share/OVMF", "/usr/share/ovmf")
