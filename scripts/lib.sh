@@ -8,12 +8,20 @@
 BUILD_PKGS="gcc libc6-dev meson ninja-build pkg-config bison libbsd-dev
 libcap-dev libsystemd-dev libseccomp-dev libmd-dev"
 DEMO_PKGS="iproute2 procps tftp-hpa curl util-linux"
+# The firmware suite (tests/integration/firmware) and demo --vm: QEMU with
+# OVMF, SeaBIOS and iPXE, AAVMF for arm64, GRUB to build the payload from,
+# Debian's signed shim and GRUB, tshark for the captures of failed runs.
+# The arm64 GRUB modules (grub-efi-arm64-bin, arm64 only) are fetched by
+# the test itself with a private apt state, not installed.
+VM_PKGS="qemu-system-x86 ovmf ipxe-qemu grub-efi-amd64-bin"
+FIRMWARE_PKGS="$VM_PKGS qemu-system-arm qemu-efi-aarch64 ipxe grub-pc-bin
+grub-efi-amd64-signed shim-signed tshark"
 # systemd brings systemd-socket-activate (the lifecycle tests), grub-common
 # grub-script-check, GRUB's own parser for the rendered GRUB scripts;
 # pxelinux and syslinux-common lpxelinux.0 and ldlinux.c32, which read the
 # rendered PXELINUX menus in httpbootd-pxelinux.
 TEST_PKGS="$DEMO_PKGS python3 python3-scapy atftp nftables dnsmasq-base
-isc-dhcp-relay wget mandoc nginx-light qemu-system-x86 ovmf ipxe-qemu
+isc-dhcp-relay wget mandoc nginx-light $FIRMWARE_PKGS
 systemd grub-common pxelinux syslinux-common"
 
 # Installs what is missing, without starting any service it brings.
