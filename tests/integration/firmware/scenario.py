@@ -29,6 +29,7 @@ the bridge in the meson log directory."""
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 
@@ -403,6 +404,8 @@ def main():
     if why is not None:
         nbtest.skip(why)
     exes = dict(zip(("dhcpd-proxy", "tftpd", "httpbootd"), sys.argv[2:5]))
+    # meson's timeout sends SIGTERM: tear the lab down all the same
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(124))
     run = Run(name, s, exes)
     try:
         run.tree()
