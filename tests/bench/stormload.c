@@ -94,6 +94,7 @@
 
 #define EV_BATCH	256
 #define RECVBUF		(256 * 1024)
+#define READ_TURN	(1024 * 1024)
 
 enum phase { P_DHCP, P_PROXY, P_TFTP, P_HTTP, NPHASE };
 enum state {
@@ -124,6 +125,7 @@ struct machine {
 	uint8_t			 failed;	/* phase + 1, 0: none */
 	uint8_t			 tries;		/* of the current step */
 	uint8_t			 ndisc, nreq, ntmo;
+	uint8_t			 pending;	/* in pending[] */
 	uint64_t		 start;		/* ns from t0 */
 	uint64_t		 pstart;	/* the phase began */
 	uint64_t		 deadline;	/* 0: none */
@@ -170,6 +172,7 @@ static struct machine	*machines;
 static int		 epfd, s68, s4011;
 static uint64_t		 t0;
 static uint32_t		 nsettled;
+static uint32_t		*pending, *spare, npending;	/* see http_turn() */
 static uint8_t		 rbuf[RECVBUF];
 
 static void	 usage(void) __attribute__((__noreturn__));
@@ -198,6 +201,8 @@ static void	 tftp_close(struct machine *);
 static void	 http_start(struct machine *);
 static void	 http_get(struct machine *);
 static void	 http_event(struct machine *, uint32_t);
+static void	 http_turn(struct machine *);
+static void	 pending_run(void);
 static int	 http_read(struct machine *);
 static int	 http_header(struct machine *, size_t);
 static int	 http_body(struct machine *, const uint8_t *, size_t);
@@ -804,8 +809,43 @@ http_event(struct machine *m, uint32_t ev)
 	}
 	if (m->state == S_HTTP && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP |
 	    EPOLLERR)))
-		while (http_read(m) == 1)
-			;
+		http_turn(m);
+}
+
+/*
+ * A machine reads at most READ_TURN bytes before the others get their
+ * turn: each real machine has a CPU of its own, and one that a fast
+ * server keeps fed must not starve the rest of this shared loop.
+ */
+static void
+http_turn(struct machine *m)
+{
+	int	 i, r;
+
+	for (i = 0; i < READ_TURN / RECVBUF; i++)
+		if ((r = http_read(m)) != 1)
+			return;
+	if (!m->pending) {
+		m->pending = 1;
+		pending[npending++] = m->id;
+	}
+}
+
+static void
+pending_run(void)
+{
+	struct machine	*m;
+	uint32_t	*ids = pending, n = npending, i;
+
+	pending = spare;
+	spare = ids;
+	npending = 0;
+	for (i = 0; i < n; i++) {
+		m = &machines[ids[i]];
+		m->pending = 0;
+		if (m->state == S_HTTP)
+			http_turn(m);
+	}
 }
 
 /* 1: read more, 0: wait, -1: the machine is settled. */
@@ -1041,7 +1081,9 @@ main(int argc, char *argv[])
 	    http_files[0].data == NULL || http_files[1].data == NULL || opt.server.s_addr == 0 ||
 	    opt.first.s_addr == 0)
 		usage();
-	if ((machines = calloc(opt.n, sizeof(*machines))) == NULL)
+	if ((machines = calloc(opt.n, sizeof(*machines))) == NULL ||
+	    (pending = calloc(opt.n, sizeof(*pending))) == NULL ||
+	    (spare = calloc(opt.n, sizeof(*spare))) == NULL)
 		err(1, "calloc");
 	if ((epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(1, "epoll_create1");
@@ -1069,7 +1111,9 @@ main(int argc, char *argv[])
 			timers(t);
 			last = t;
 		}
-		if ((n = epoll_wait(epfd, ev, EV_BATCH, 1)) == -1) {
+		pending_run();
+		if ((n = epoll_wait(epfd, ev, EV_BATCH, npending > 0 ? 0 :
+		    1)) == -1) {
 			if (errno == EINTR)
 				continue;
 			err(1, "epoll_wait");

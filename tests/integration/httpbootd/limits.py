@@ -42,7 +42,7 @@ with open(os.path.join(rootdir, "hello.txt"), "wb") as f:
     f.write(b"hello\n")
 with open(os.path.join(rootdir, "sub", "a.txt"), "wb") as f:
     f.write(b"a\n")
-bigdata = os.urandom(8 << 20)
+bigdata = os.urandom(32 << 20)	# more than the socket buffers hold
 with open(os.path.join(rootdir, "big.img"), "wb") as f:
     f.write(bigdata)
 os.symlink(os.path.join(top.path, "secret"), os.path.join(rootdir, "abs"))
@@ -254,11 +254,12 @@ try:
     c.send(get("/big.img"))
     t0 = time.monotonic()
     while hbtest.elapsed(t0) < 7:
-        c.buf += c.s.recv(64 << 10)
+        c.buf += c.s.recv(256 << 10)
         time.sleep(0.5)
     st, hd, body = c.response()
     check(st == 200 and body == bigdata,
-          "a slow steady reader (128 KB/s for 7s) gets the whole file")
+          "a slow steady reader (512 KB/s for 7s, more than 1 MiB per "
+          "timeout send) gets the whole file")
     c.close()
 
     # Per-client limit (30): the 31st connection of 127.0.0.1 gets a
