@@ -48,6 +48,7 @@
 #include <sys/types.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -1025,6 +1026,7 @@ main(int argc, char *argv[])
 	struct timespec		 ts;
 	struct machine		*m;
 	struct in_addr		 any = { INADDR_ANY };
+	struct rlimit		 rl;
 	uint64_t		 t, last = 0;
 	uint32_t		 i;
 	int			 ch, n, k;
@@ -1081,6 +1083,16 @@ main(int argc, char *argv[])
 	    http_files[0].data == NULL || http_files[1].data == NULL || opt.server.s_addr == 0 ||
 	    opt.first.s_addr == 0)
 		usage();
+	/* A socket per machine at a time, and the few of our own. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		err(1, "getrlimit");
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < opt.n + 16)
+		errx(1, "%u machines need %u descriptors; the limit is %llu",
+		    opt.n, opt.n + 16, (unsigned long long)rl.rlim_cur);
 	if ((machines = calloc(opt.n, sizeof(*machines))) == NULL ||
 	    (pending = calloc(opt.n, sizeof(*pending))) == NULL ||
 	    (spare = calloc(opt.n, sizeof(*spare))) == NULL)
