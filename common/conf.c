@@ -67,6 +67,9 @@ conf_defaults(struct daemon_conf *dc, enum nb_daemon d)
 		dc->tftpd.max_sessions = 10000;
 		dc->tftpd.timeout = 1;
 		dc->tftpd.retries = 5;
+		dc->tftpd.max_per_client = 64;
+		dc->tftpd.ratelimit = 100;
+		dc->tftpd.lifetime = 3600;
 		break;
 	case NB_HTTPBOOTD:
 		strlcpy(dc->root, "/srv/netboot", sizeof(dc->root));

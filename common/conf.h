@@ -112,6 +112,9 @@ struct tftpd_conf {
 	uint32_t	 max_sessions;
 	uint32_t	 timeout;		/* seconds, 1..255 */
 	uint32_t	 retries;
+	uint32_t	 max_per_client;	/* sessions of one address */
+	uint32_t	 ratelimit;		/* answers per address a second */
+	uint32_t	 lifetime;		/* seconds a session may last */
 };
 
 struct httpbootd_conf {

@@ -62,7 +62,8 @@
 enum knob {
 	K_ROOT, K_USER, K_CHROOT, K_BLKSIZE, K_WINDOWSIZE, K_SESSIONS,
 	K_CONNECTIONS, K_PERCLIENT, K_TIMEOUT, K_THEADER, K_TIDLE, K_TSEND,
-	K_RETRIES, K_CACHECONTROL, K_RATELIMIT, K_BURST, K_HISTORY, K_RLADDR
+	K_RETRIES, K_CACHECONTROL, K_RATELIMIT, K_BURST, K_HISTORY, K_RLADDR,
+	K_SPERCLIENT, K_LIFETIME
 };
 
 /* The statements of the control block, each given at most once. */
@@ -146,6 +147,7 @@ static int	 proxy_listen(const struct tok *, const struct tok *, int,
 static void	 script_add(struct tok *, struct tok *, int, int);
 static void	 type_add(struct tok *, struct tok *, int);
 static void	 relay_add(struct tok *, struct tok *, int);
+static void	 set_ratelimit(const struct tok *);
 static int	 parse_relay(const struct tok *, struct nb_prefix *);
 static void	 set_menu(struct tok *);
 static void	 set_httpserver(struct tok *);
@@ -214,14 +216,14 @@ static uint32_t			 entry_seen;
 	int		 line;
 }
 
-%token	<line>	ADDRESS APPEND ARCH BLKSIZE BOOTFILE BURST CACHE_CONTROL CHROOT
-%token	<line>	CONNECTIONS CONTROL DELAY DHCPD_PROXY DIRECTORY ENTRY FILES_FIRST
-%token	<line>	FORMAT FROM GROUP HEADER HISTORY HTTP_SERVER
-%token	<line>	HTTPBOOTD IDLE INITRD INTERFACE KERNEL LISTEN LOCAL MAC MATCH
-%token	<line>	MAX MENU ON PER_CLIENT PORT PROMPT PXE RATELIMIT RELAY RETRIES
-%token	<line>	ROOT
-%token	<line>	SCRIPT SEND SESSIONS SUBNET TFTP_SERVER TFTPD TIMEOUT TYPE USER
-%token	<line>	USER_CLASS UUID VENDOR_CLASS WINDOWSIZE
+%token	<line>	ADDRESS APPEND ARCH BLKSIZE BOOTFILE BURST CACHE_CONTROL
+%token	<line>	CHROOT CONNECTIONS CONTROL DELAY DHCPD_PROXY DIRECTORY ENTRY
+%token	<line>	FILES_FIRST FORMAT FROM GROUP HEADER HISTORY HTTP_SERVER
+%token	<line>	HTTPBOOTD IDLE INITRD INTERFACE KERNEL LIFETIME LISTEN LOCAL
+%token	<line>	MAC MATCH MAX MENU ON PER_CLIENT PORT PROMPT PXE RATELIMIT
+%token	<line>	RELAY RETRIES ROOT SCRIPT SEND SESSIONS SUBNET TFTP_SERVER
+%token	<line>	TFTPD TIMEOUT TYPE USER USER_CLASS UUID VENDOR_CLASS
+%token	<line>	WINDOWSIZE
 %token		ERROR
 %token	<t>	STRING NUMBER
 %type	<t>	value optport opttimeout optfrom
@@ -327,6 +329,19 @@ dstmt		: LISTEN ON STRING optport {
 				    &dc->tftpd.max_sessions);
 			free($3.s);
 		}
+		| MAX SESSIONS PER_CLIENT NUMBER {
+			if (knob($1, "max sessions per-client", B_TFTPD,
+			    K_SPERCLIENT))
+				num(&$4, "max sessions per-client", 1, 100000,
+				    &dc->tftpd.max_per_client);
+			free($4.s);
+		}
+		| LIFETIME NUMBER {
+			if (knob($1, "lifetime", B_TFTPD, K_LIFETIME))
+				num(&$2, "lifetime", 10, 86400,
+				    &dc->tftpd.lifetime);
+			free($2.s);
+		}
 		| MAX CONNECTIONS NUMBER {
 			if (knob($1, "max connections", B_HTTPBOOTD,
 			    K_CONNECTIONS))
@@ -379,9 +394,9 @@ dstmt		: LISTEN ON STRING optport {
 		}
 		| TYPE STRING STRING	{ type_add(&$2, &$3, $1); }
 		| RATELIMIT NUMBER {
-			if (knob($1, "ratelimit", B_PROXY, K_RATELIMIT))
-				num(&$2, "ratelimit", 0, 1000,
-				    &dc->proxy.ratelimit);
+			if (knob($1, "ratelimit", B_TFTPD | B_PROXY,
+			    K_RATELIMIT))
+				set_ratelimit(&$2);
 			free($2.s);
 		}
 		| HISTORY NUMBER {
@@ -611,6 +626,7 @@ static const struct keyword keywords[] = {
 	{ "initrd",		INITRD },
 	{ "interface",		INTERFACE },
 	{ "kernel",		KERNEL },
+	{ "lifetime",		LIFETIME },
 	{ "listen",		LISTEN },
 	{ "local",		LOCAL },
 	{ "mac",		MAC },
@@ -1416,6 +1432,16 @@ relay_add(struct tok *giaddr, struct tok *from, int line)
  done:
 	free(giaddr->s);
 	free(from->s);
+}
+
+/* Answers per address in tftpd, per client in dhcpd-proxy. */
+static void
+set_ratelimit(const struct tok *t)
+{
+	if (curd == NB_TFTPD)
+		num(t, "ratelimit", 0, 100000, &dc->tftpd.ratelimit);
+	else
+		num(t, "ratelimit", 0, 1000, &dc->proxy.ratelimit);
 }
 
 /* An IPv4 prefix, or an address as a prefix of 32 bits. */

@@ -24,6 +24,11 @@
  * Everything that can fail is checked before the first answer: an
  * ERROR after an OACK breaks PXELINUX, so the file is opened and
  * checked before negotiation.
+ *
+ * A request may come in anyone's name, so before anything is sent to
+ * its source the source must be within its rate of answers and its
+ * share of the sessions (guard.c), and an ERROR is cut to no more than
+ * twice the request's size.
  */
 
 #include <sys/types.h>
@@ -48,8 +53,10 @@
 #include "engine.h"
 #include "ev.h"
 #include "fsroot.h"
+#include "guard.h"
 #include "log.h"
 #include "path.h"
+#include "ratelimit.h"
 #include "render.h"
 #include "tftp.h"
 #include "udp.h"
@@ -71,6 +78,7 @@ struct request {
 	char			 ifname[IF_NAMESIZE];
 	unsigned int		 mtu;
 	uint64_t		 reqhash;
+	size_t			 reqlen;
 };
 
 /* Why a request is refused: the ERROR for the client, the log reason. */
@@ -97,6 +105,7 @@ static int	 source_file(const char *, struct xfer_src *,
 static int	 source_script(struct request *, const struct script_conf *,
 		    struct xfer_src *, struct refusal *);
 static void	 refuse(struct request *, const struct refusal *);
+static void	 refuse_quietly(struct request *, const char *);
 static void	 set_refusal(struct refusal *, uint16_t, const char *,
 		    const char *);
 static void	 log_name(char *, size_t, const char *, size_t);
@@ -114,6 +123,7 @@ tftpd_engine_start(struct engine_env *e)
 
 	env = e;
 	raise_nofile();
+	guard_init();
 	xfer_init();
 	c_requests = report_counter("requests", NULL, NULL);
 	for (i = 0; i < env->nlisteners; i++) {
@@ -138,9 +148,10 @@ tftpd_engine_reload(struct engine_env *e, struct netboot_conf *conf)
 	log_info("new configuration: %zu rules, %zu menus", conf->nrules,
 	    conf->nmenus);
 	log_debug("tftpd: blksize max %u, windowsize max %u, max sessions "
-	    "%u, timeout %u, retries %u; %u transfers go on", t->blksize_max,
-	    t->windowsize_max, t->max_sessions, t->timeout, t->retries,
-	    xfer_count());
+	    "%u (%u per client), timeout %u, retries %u, ratelimit %u, "
+	    "lifetime %u; %u transfers go on", t->blksize_max,
+	    t->windowsize_max, t->max_sessions, t->max_per_client, t->timeout,
+	    t->retries, t->ratelimit, t->lifetime, xfer_count());
 }
 
 /* Each transfer holds a socket and a file: two descriptors. */
@@ -173,21 +184,28 @@ static void
 request_handle(void *arg, const uint8_t *buf, size_t len,
     const struct udp_meta *m)
 {
-	struct listener	*l = arg;
-	struct request	 r;
-	struct refusal	 why;
+	const struct tftpd_conf	*t = &env->dc->tftpd;
+	const struct sockaddr	*peer = (const struct sockaddr *)&m->peer;
+	struct listener		*l = arg;
+	struct request		 r;
+	struct refusal		 why;
 
 	memset(&r, 0, sizeof(r));
 	r.l = l;
 	r.m = *m;
-	if (sa_port((struct sockaddr *)&m->peer) == 0)
+	r.reqlen = len;
+	if (sa_port(peer) == 0)
 		return;		/* nowhere to answer */
 	/* Never answer an ERROR: two servers could bounce it for ever. */
 	if (tftp_opcode(buf, len) == TFTP_ERROR)
 		return;
 	(*c_requests)++;
-	sa_ntop((struct sockaddr *)&m->peer, r.client, sizeof(r.client));
+	sa_ntop(peer, r.client, sizeof(r.client));
 	strlcpy(r.name, "-", sizeof(r.name));
+	if (!guard_answer(peer, t->ratelimit, ev_now())) {
+		refuse_quietly(&r, "over the rate limit");
+		return;
+	}
 	if (request_check(&r, buf, len, &why) == -1) {
 		refuse(&r, &why);
 		return;
@@ -198,9 +216,15 @@ request_handle(void *arg, const uint8_t *buf, size_t len,
 		    r.name);
 		return;
 	}
-	if (xfer_count() >= env->dc->tftpd.max_sessions) {
+	if (xfer_count() >= t->max_sessions) {
 		set_refusal(&why, TFTP_EUNDEF, "server busy",
 		    "max sessions reached");
+		refuse(&r, &why);
+		return;
+	}
+	if (guard_sessions(peer) >= t->max_per_client) {
+		set_refusal(&why, TFTP_EUNDEF, "server busy",
+		    "max sessions per client reached");
 		refuse(&r, &why);
 		return;
 	}
@@ -277,6 +301,8 @@ request_serve(struct request *r)
 	p.mode = r->req.mode;
 	p.timeout = t->timeout;
 	p.retries = t->retries;
+	p.lifetime = t->lifetime;
+	p.ratelimit = t->ratelimit;
 	strvis(file, r->path, VIS_FLAGS);
 	p.file = file;
 	p.reqhash = r->reqhash;
@@ -410,9 +436,11 @@ refuse(struct request *r, const struct refusal *why)
 	uint8_t			 pkt[TFTP_HDRLEN + TFTP_ERRMSG_MAX];
 	size_t			 len;
 
-	len = tftp_build_error(pkt, sizeof(pkt), why->code, why->msg);
-	if (udp_send(r->l->fd, pkt, len, (struct sockaddr *)&r->m.peer,
-	    r->m.peerlen, &r->m.local, r->m.ifindex) == -1)
+	/* No larger than twice the request: the message goes if it fits. */
+	len = guard_error(pkt, sizeof(pkt), why->code, why->msg, r->reqlen);
+	if (len > 0 && udp_send(r->l->fd, pkt, len,
+	    (struct sockaddr *)&r->m.peer, r->m.peerlen, &r->m.local,
+	    r->m.ifindex) == -1)
 		log_debug("send to %s: %s", r->client, strerror(errno));
 	report_session_init(&s, CTL_K_TFTP, (struct sockaddr *)&r->m.peer);
 	s.state = CTL_S_FAILED;
@@ -424,6 +452,24 @@ refuse(struct request *r, const struct refusal *why)
 	    "reason=\"%s\"", r->client, r->name, why->code, why->reason);
 	report_finish(&s);
 	report_count("refused", "reason", why->reason, 1);
+}
+
+/* Nothing is sent; a flood of these logs a line a second. */
+static void
+refuse_quietly(struct request *r, const char *reason)
+{
+	static struct loglimit	 ll;
+	unsigned long		 missed;
+
+	report_count("refused", "reason", reason, 1);
+	if (!loglimit_pass(&ll, ev_now(), &missed))
+		return;
+	if (missed > 0)
+		log_info("refused client=%s file=- code=- reason=\"%s\" (and "
+		    "%lu more in the last second)", r->client, reason, missed);
+	else
+		log_info("refused client=%s file=- code=- reason=\"%s\"",
+		    r->client, reason);
 }
 
 static void

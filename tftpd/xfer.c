@@ -34,6 +34,14 @@
  * The socket is not connected to the client: a connected socket would
  * never see packets from another port, and RFC 1350 wants those
  * answered with ERROR 5 while the transfer goes on.
+ *
+ * Until its client has acknowledged something, a transfer may be
+ * talking to an address that never asked (a request's source is
+ * whatever the sender wrote): its first packet goes once, and once more
+ * only when the same request comes again; no timer resends it, and the
+ * transfer ends when no acknowledgement comes within XFER_LEASH.  Every
+ * transfer ends after its lifetime, whatever its client asked for, and
+ * no wait for an acknowledgement is longer than XFER_WAIT_MAX.
  */
 
 #include <sys/types.h>
@@ -54,6 +62,7 @@
 
 #include "ctlreport.h"
 #include "ev.h"
+#include "guard.h"
 #include "log.h"
 #include "xfer.h"
 
@@ -71,6 +80,9 @@
 #define XFER_GSO_BYTES	65000		/* payload of one UDP datagram */
 #define XFER_BACKOFF	6		/* the interval grows to 64 times */
 #define XFER_RXBUF	(TFTP_HDRLEN + TFTP_ERRMSG_MAX)
+#define XFER_LEASH_MIN	(2 * 1000000ULL)	/* us, for the first ACK */
+#define XFER_LEASH_MAX	(10 * 1000000ULL)
+#define XFER_WAIT_MAX	(60 * 1000000ULL)	/* us, any one wait */
 
 struct xfer {
 	RB_ENTRY(xfer)		 entry;		/* by client address */
@@ -100,6 +112,10 @@ struct xfer {
 	unsigned int		 tries;
 	unsigned int		 retransmits;
 	unsigned int		 strangers;	/* packets from other ports */
+	int			 verified;	/* the client acknowledged */
+	int			 reanswered;	/* first packet went twice */
+	uint64_t		 lifetime;	/* us */
+	uint32_t		 ratelimit;	/* ERRORs to strangers */
 	int			 blocked;	/* waits for the socket */
 	int			 listed;	/* in the tree */
 	char			 client[NB_ADDRSTRLEN + 8];
@@ -134,7 +150,11 @@ static int	 xfer_recv(struct xfer *);
 static void	 xfer_client_error(struct xfer *, const struct tftp_reply *);
 static int	 xfer_ack(struct xfer *, uint16_t);
 static void	 xfer_stranger(struct xfer *, const struct sockaddr_storage *,
-		    socklen_t);
+		    socklen_t, size_t);
+static void	 xfer_reanswer(struct xfer *);
+static int	 xfer_unverified(struct xfer *);
+static int	 xfer_expired(struct xfer *);
+static uint64_t	 xfer_wait(const struct xfer *, uint64_t);
 static void	 xfer_fail(struct xfer *, const char *, int);
 static void	 xfer_error(struct xfer *, uint16_t, const char *);
 static void	 xfer_timeout(void *);
@@ -259,6 +279,10 @@ xfer_peer_busy(const struct sockaddr *peer, uint64_t reqhash)
 		return 0;
 	if ((x = RB_FIND(xfer_tree, &xfers, &key)) == NULL)
 		return 0;
+	if (!x->verified && x->reqhash == reqhash) {
+		xfer_reanswer(x);
+		return 1;
+	}
 	if (x->win.first <= 1 && x->reqhash == reqhash)
 		return 1;
 	if (x->win.first <= 1)
@@ -297,6 +321,8 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 	x->reqhash = p->reqhash;
 	x->opts = p->opts;
 	x->retries = p->retries;
+	x->lifetime = (uint64_t)p->lifetime * 1000000;
+	x->ratelimit = p->ratelimit;
 	secs = p->opts.timeout ? p->opts.timeout : p->timeout;
 	x->interval = (uint64_t)(secs ? secs : 1) * 1000000;
 	x->start = x->moved = ev_now();
@@ -324,6 +350,7 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 		fatalx("%s: two transfers for %s", __func__, x->client);
 	x->listed = 1;
 	nxfers++;
+	guard_session_add((struct sockaddr *)&x->peer);
 	if (xfer_send(x) == -1) {
 		xfer_free(x);
 		return 0;	/* logged; the client hears nothing more */
@@ -408,6 +435,7 @@ xfer_free(struct xfer *x)
 	if (x->listed) {
 		RB_REMOVE(xfer_tree, &xfers, x);
 		nxfers--;
+		guard_session_del((struct sockaddr *)&x->peer);
 	}
 	ev_timer_del(x->timer);
 	if (x->sock != -1) {
@@ -713,7 +741,7 @@ xfer_recv(struct xfer *x)
 	if (n > (ssize_t)sizeof(buf))
 		n = sizeof(buf);	/* a long ERROR message, cut */
 	if (sa_cmp(&from, &x->peer) != 0) {
-		xfer_stranger(x, &from, fromlen);
+		xfer_stranger(x, &from, fromlen, n);
 		return 0;
 	}
 	if (tftp_parse_reply(buf, n, &r, &err) == -1) {
@@ -772,6 +800,7 @@ xfer_ack(struct xfer *x, uint16_t block)
 	}
 	x->tries = 0;
 	x->moved = ev_now();
+	x->verified = 1;
 	if (tftp_window_done(&x->win)) {
 		xfer_end(x, LOG_INFO, CTL_S_DONE, "",
 		    "transfer done client=%s file=%s bytes=%llu ms=%llu "
@@ -781,16 +810,20 @@ xfer_ack(struct xfer *x, uint16_t block)
 		    x->opts.windowsize, x->retransmits);
 		return -1;
 	}
-	if (xfer_send(x) == -1)
+	if (xfer_expired(x) || xfer_send(x) == -1)
 		return -1;
 	xfer_arm(x);
 	return 0;
 }
 
-/* RFC 1350: a packet from another port is answered, the transfer lives. */
+/*
+ * RFC 1350: a packet from another port is answered, the transfer lives.
+ * Its source may be anyone's: the ERROR is rate limited and no larger
+ * than twice the packet.
+ */
 static void
 xfer_stranger(struct xfer *x, const struct sockaddr_storage *from,
-    socklen_t fromlen)
+    socklen_t fromlen, size_t n)
 {
 	uint8_t	 pkt[64];
 	size_t	 len;
@@ -798,10 +831,11 @@ xfer_stranger(struct xfer *x, const struct sockaddr_storage *from,
 
 	if (from->ss_family != x->peer.ss_family)
 		return;
-	len = tftp_build_error(pkt, sizeof(pkt), TFTP_EBADID,
-	    "unknown transfer ID");
-	(void)sendto(x->sock, pkt, len, 0, (const struct sockaddr *)from,
-	    fromlen);
+	if (guard_answer((const struct sockaddr *)from, x->ratelimit,
+	    ev_now()) && (len = guard_error(pkt, sizeof(pkt), TFTP_EBADID,
+	    "unknown transfer ID", n)) > 0)
+		(void)sendto(x->sock, pkt, len, 0,
+		    (const struct sockaddr *)from, fromlen);
 	sa_ntop((const struct sockaddr *)from, who, sizeof(who));
 	/* One line per transfer: a flood must not flood the log. */
 	if (x->strangers++ == 0)
@@ -852,6 +886,10 @@ xfer_timeout(void *arg)
 		x->armed = 1;
 		return;
 	}
+	if (xfer_unverified(x) || xfer_expired(x)) {
+		xfer_free(x);
+		return;
+	}
 	if (++x->tries > x->retries) {
 		if (x->win.first == 0)
 			/* EDK2 asks for tsize this way and walks off. */
@@ -900,12 +938,81 @@ xfer_arm(struct xfer *x)
 	 */
 	if (x->win.first == 0)
 		wait += wait / 4;
+	wait = xfer_wait(x, wait);
 	x->deadline = ev_now() + wait;
 	if (!x->armed || x->fire > x->deadline) {
 		ev_timer_arm(x->timer, wait);
 		x->fire = x->deadline;
 		x->armed = 1;
 	}
+}
+
+/*
+ * Before the first acknowledgement the timer is the leash: twice the
+ * client's timeout, within XFER_LEASH_MIN and XFER_LEASH_MAX.  After it,
+ * no wait is longer than XFER_WAIT_MAX nor goes past the lifetime.
+ */
+static uint64_t
+xfer_wait(const struct xfer *x, uint64_t wait)
+{
+	uint64_t	 left, used = ev_now() - x->start;
+
+	if (!x->verified) {
+		wait = 2 * x->interval;
+		if (wait < XFER_LEASH_MIN)
+			wait = XFER_LEASH_MIN;
+		if (wait > XFER_LEASH_MAX)
+			wait = XFER_LEASH_MAX;
+	} else if (wait > XFER_WAIT_MAX)
+		wait = XFER_WAIT_MAX;
+	left = used < x->lifetime ? x->lifetime - used : 0;
+	return wait < left ? wait : left;
+}
+
+/*
+ * The same request again before any acknowledgement: the first packet
+ * was lost, or never reached a client that did not ask.  It goes once
+ * more, at most, and only on such a request.
+ */
+static void
+xfer_reanswer(struct xfer *x)
+{
+	if (x->reanswered) {
+		log_debug("repeated request client=%s file=%s: answered once "
+		    "more already", x->client, x->file);
+		return;
+	}
+	x->reanswered = 1;
+	x->retransmits++;
+	tftp_window_timeout(&x->win);
+	if (xfer_send(x) == -1)
+		xfer_free(x);
+}
+
+/* The leash is up: a client that never acknowledged is let go. */
+static int
+xfer_unverified(struct xfer *x)
+{
+	if (x->verified)
+		return 0;
+	/* EDK2 asks for tsize this way and walks off. */
+	log_debug("transfer abandoned client=%s file=%s reason=\"%s not "
+	    "acknowledged\"", x->client, x->file, x->win.first == 0 ?
+	    "OACK" : "first block");
+	return 1;
+}
+
+static int
+xfer_expired(struct xfer *x)
+{
+	if (ev_now() - x->start < x->lifetime)
+		return 0;
+	xfer_end(x, LOG_INFO, CTL_S_FAILED, "lifetime over",
+	    "transfer failed client=%s file=%s reason=\"lifetime over\" "
+	    "bytes=%llu ms=%llu", x->client, x->file,
+	    (unsigned long long)xfer_bytes(x), (unsigned long long)xfer_ms(x));
+	xfer_error(x, TFTP_EUNDEF, "transfer took too long");
+	return 1;
 }
 
 /* Data bytes the client has acknowledged. */

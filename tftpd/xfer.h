@@ -49,6 +49,8 @@ struct xfer_params {
 	int			 oack;		/* opts go out in an OACK */
 	unsigned int		 timeout;	/* seconds, server's own */
 	unsigned int		 retries;
+	unsigned int		 lifetime;	/* seconds, whatever happens */
+	uint32_t		 ratelimit;	/* ERRORs to others, a second */
 	const char		*file;		/* for the log, copied */
 	uint64_t		 reqhash;	/* of the request packet */
 };

@@ -108,6 +108,9 @@ test_defaults(void)
 	CHECK_INT(t->tftpd.max_sessions, 10000);
 	CHECK_INT(t->tftpd.timeout, 1);
 	CHECK_INT(t->tftpd.retries, 5);
+	CHECK_INT(t->tftpd.max_per_client, 64);
+	CHECK_INT(t->tftpd.ratelimit, 100);
+	CHECK_INT(t->tftpd.lifetime, 3600);
 	CHECK_STR(h->root, "/srv/netboot");
 	CHECK_STR(h->user, "_httpbootd");
 	CHECK_INT(h->httpbootd.max_connections, 4096);
@@ -273,6 +276,9 @@ test_all_keywords(const char *dir)
 	CHECK_INT(t->tftpd.max_sessions, 100000);
 	CHECK_INT(t->tftpd.timeout, 255);
 	CHECK_INT(t->tftpd.retries, 100);
+	CHECK_INT(t->tftpd.max_per_client, 100000);
+	CHECK_INT(t->tftpd.ratelimit, 100000);
+	CHECK_INT(t->tftpd.lifetime, 86400);
 	CHECK_INT(t->history, 0);
 
 	CHECK(addr_is(&h->listen[0].addr, "2001:db8::1"));

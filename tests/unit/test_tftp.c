@@ -519,6 +519,15 @@ test_malformed(void)
 	    TFTP_EOPTNEG, "option without value"));
 	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "\0" "blksize\0" "8\0"),
 	    TFTP_EOPTNEG, "empty option name"));
+	/* Garbage after the last option is refused, whatever its shape. */
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "blksize\0" "512\0" "\xff"),
+	    TFTP_EOPTNEG, "malformed option list"));
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "blksize\0" "512\0" "junk\0"),
+	    TFTP_EOPTNEG, "option without value"));
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "\0\0" "junk"),
+	    TFTP_EOPTNEG, "empty option name"));
+	CHECK(parse_err(P("\0\1" "f\0" "octet\0" "tsize\0" "0\0" "\0junk\0"),
+	    TFTP_EOPTNEG, "empty option name"));
 	/* Zero padding after the last pair is accepted. */
 	CHECK_INT(tftp_parse_req(P("\0\1" "f\0" "octet\0" "\0\0\0\0"), &req,
 	    &err), 0);

@@ -124,7 +124,12 @@ def test_names(srv):
     expect_error(tftplib.rrq("hello.txt", "mail"), 4, "mail mode")
     expect_error(tftplib.rrq("hello.txt", "octe"), 4, "mode 'octe'")
     expect_error(b"\0\1hello.txt\0octet", 4, "mode without NUL")
-    expect_error(b"\0", 4, "one byte")
+    op, _ = answer(b"\0", 1.0)
+    check_eq(op, None, "one byte: no answer (even a bare ERROR would be "
+             "5 times larger)")
+    f = expect_error(b"\0\1x\0", 4, "a 4-byte request")
+    check_eq(f[1] if f else None, b"", "a 4-byte request: the ERROR "
+             "without its message, within twice the request")
     expect_error(b"\0\x07hello.txt\0octet\0", 4, "opcode 7")
     expect_error(tftplib.ack(1), 4, "an ACK to port 69")
     op, _ = answer(tftplib.error(0, "hi"), 1.0)
@@ -271,11 +276,65 @@ def test_wrong_tid(srv, digest):
           "wrong TID: logged")
 
 
+def count_first(c, want_op, secs):
+    """The first packets (DATA 1 or OACK) that come within secs."""
+    n = 0
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < secs:
+        pkt, _ = c.recv(secs - (time.monotonic() - t0))
+        if pkt is None:
+            break
+        op, f = tftplib.parse(pkt)
+        if op == want_op and (op == OACK or f[0] == 1):
+            n += 1
+    return n
+
+
 def test_silent_clients(srv):
-    """Resent with back-off, then given up with a log line; an OACK that
-    is never acknowledged ends quietly."""
+    """A client that never acknowledges may never have asked: its first
+    packet goes once, once more only if it asks again, and the transfer
+    ends quietly after the leash (twice the timeout, at least 2 s).  A
+    client that has acknowledged gets resends with back-off, then is
+    given up with a log line."""
     c = tftplib.Client(HOST)
     c.send(tftplib.rrq("f1m"))
+    n = count_first(c, DATA, 6)
+    port = c.sock.getsockname()[1]
+    check_eq(n, 1, "silent client: DATA 1 sent once, no resend")
+    check(srv.wait_log("transfer abandoned client=127.0.0.1:%d file=f1m "
+                       "reason=\"first block not acknowledged\"" % port, 5),
+          "silent client: let go after the leash (a debug line)")
+    check("transfer failed client=127.0.0.1:%d " % port not in srv.log(),
+          "silent client: no failure logged")
+    c.close()
+
+    c = tftplib.Client(HOST)
+    req = tftplib.rrq("f1m")
+    c.send(req)
+    first = count_first(c, DATA, 0.5)
+    c.send(req)
+    again = count_first(c, DATA, 0.5)
+    c.send(req)
+    third = count_first(c, DATA, 0.5)
+    check_eq((first, again, third), (1, 1, 0), "the same request thrice: "
+             "DATA 1 once, once more, then no more")
+    c.close()
+
+    c = tftplib.Client(HOST)
+    c.send(tftplib.rrq("f1m", "octet", [("tsize", "0")]))
+    oacks = count_first(c, OACK, 6)
+    port = c.sock.getsockname()[1]
+    c.close()
+    check_eq(oacks, 1, "tsize probe: the OACK sent once")
+    check(srv.wait_log("transfer abandoned client=127.0.0.1:%d file=f1m "
+                       "reason=\"OACK not acknowledged\"" % port, 5),
+          "tsize probe: ends quietly (a debug line)")
+    check("transfer failed client=127.0.0.1:%d " % port not in srv.log(),
+          "tsize probe: no failure logged")
+
+    c = tftplib.Client(HOST)
+    op, f = c.first(tftplib.rrq("f1m"))
+    c.send(tftplib.ack(1))
     times = []
     t0 = time.monotonic()
     while time.monotonic() - t0 < 12:
@@ -283,38 +342,19 @@ def test_silent_clients(srv):
         if pkt is None:
             break
         op, f = tftplib.parse(pkt)
-        if op == DATA and f[0] == 1:
+        if op == DATA and f[0] == 2:
             times.append(time.monotonic() - t0)
     port = c.sock.getsockname()[1]
     c.close()
-    check_eq(len(times), 3, "silent client: DATA 1 sent, then resent "
-             "twice (retries 2)")
+    check_eq(len(times), 3, "client silent after ACK 1: DATA 2 sent, "
+             "then resent twice (retries 2)")
     if len(times) == 3:
         check(times[2] - times[1] > 1.5 * (times[1] - times[0]),
               "silent client: the interval grows (%.1f s, %.1f s)" %
               (times[1] - times[0], times[2] - times[1]))
     check(srv.wait_log("transfer failed client=127.0.0.1:%d file=f1m "
                        "reason=\"timed out\"" % port, 5),
-          "silent client: given up with a log line")
-
-    c = tftplib.Client(HOST)
-    c.send(tftplib.rrq("f1m", "octet", [("tsize", "0")]))
-    oacks = 0
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < 12:
-        pkt, _ = c.recv(12 - (time.monotonic() - t0))
-        if pkt is None:
-            break
-        if tftplib.parse(pkt)[0] == OACK:
-            oacks += 1
-    port = c.sock.getsockname()[1]
-    c.close()
-    check_eq(oacks, 3, "tsize probe: the OACK is resent twice")
-    check(srv.wait_log("transfer abandoned client=127.0.0.1:%d file=f1m "
-                       "reason=\"OACK not acknowledged\"" % port, 5),
-          "tsize probe: ends quietly (a debug line)")
-    check("transfer failed client=127.0.0.1:%d " % port not in srv.log(),
-          "tsize probe: no failure logged")
+          "client silent after ACK 1: given up with a log line")
 
 
 def test_repeated_request(srv, digest):

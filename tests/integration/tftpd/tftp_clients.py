@@ -36,11 +36,15 @@ nbtest.require_prog("atftp", "tftp", "curl", "cmp")
 TFTPD = sys.argv[1]
 NCLIENTS = int(os.environ.get("NB_TFTP_CLIENTS", "200"))
 
+# The concurrent clients all come from one address: more sessions and
+# more answers a second than a booting machine needs.
 SCRIPTS = """
 	script "menu.ipxe" format ipxe
 	script "pxelinux.cfg/*" format pxelinux
 	script "grub/grub.cfg*" format grub files-first
 	bootfile "menu.ipxe"
+	max sessions per-client 1000
+	ratelimit 0
 """
 POLICY = """
 menu "main" {
