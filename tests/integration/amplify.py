@@ -243,11 +243,7 @@ try:
         if not check(d.wait_started(), os.path.basename(b) + " starts"):
             print(d.logtext())
             sys.exit(1)
-    link.enter_client()
-    import scapy.all as sc
-    sc.conf.verb = 0
-    sniffer = spoof.Sniffer(pt.CLI_IF)
-    time.sleep(0.5)
+    sc, sniffer = spoof.attack_from(link, pt.CLI_IF)
 
     print("== tftpd")
     r = {}

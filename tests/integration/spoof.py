@@ -22,9 +22,22 @@ be imported (it reads the interfaces once)."""
 import socket
 import struct
 import threading
+import time
 
 ETH_P_ALL = 3
 PACKET_OUTGOING = 4
+
+
+def attack_from(link, ifname):
+    """Moves this process into the link's client namespace for good (the
+    daemons run under ip netns exec and do not care): scapy.all, read
+    there, and a Sniffer on ifname."""
+    link.enter_client()
+    import scapy.all as sc
+    sc.conf.verb = 0
+    sn = Sniffer(ifname)
+    time.sleep(0.3)
+    return sc, sn
 
 
 def point_at(srv_ns, cli_ns, cli_if, srv_if, *addrs):

@@ -238,11 +238,7 @@ try:
     SRV_MAC = link.srv.exec("cat", "/sys/class/net/%s/address"
                             % pt.SRV_IF).stdout.decode().strip()
     d = start(link, chroot, work, "open.conf")
-    link.enter_client()
-    import scapy.all as sc
-    sc.conf.verb = 0
-    sn = spoof.Sniffer(pt.CLI_IF)
-    time.sleep(0.3)
+    sc, sn = spoof.attack_from(link, pt.CLI_IF)
     test_destinations(sn, d)
     test_per_address(sn, d)
     test_v6(sn, d)

@@ -209,11 +209,7 @@ try:
     if not check(d.wait_started(), "tftpd starts"):
         print(d.logtext())
         sys.exit(1)
-    link.enter_client()
-    import scapy.all as sc
-    sc.conf.verb = 0
-    sn = spoof.Sniffer(pt.CLI_IF)
-    time.sleep(0.3)
+    sc, sn = spoof.attack_from(link, pt.CLI_IF)
     test_leash(d, sn, work)
     test_per_client(d, sn, work)
     test_rate(d, sn)
