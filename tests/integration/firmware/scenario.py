@@ -125,9 +125,8 @@ SECUREBOOT = Scenario("ovmf-sb", "x86_64-efi", "tftp", "sb/shimx64.efi",
 
 
 def relayed(s):
-    r = Scenario(s.kind, s.fmt, s.proto, s.loader, s.rules, s.fw_cfg,
-                 relay=True, netconf=s.netconf)
-    return r
+    return Scenario(s.kind, s.fmt, s.proto, s.loader, s.rules, s.fw_cfg,
+                    relay=True, netconf=s.netconf)
 
 
 SCENARIOS = {
@@ -197,8 +196,10 @@ class Run:
             grub_dir, why = payload.arm64_grub_dir(arm64_cache())
             if grub_dir is None:
                 raise Unavailable("no arm64 GRUB: " + why)
-        out = s.loader if s.fmt != "x86_64-efi" or s.loader.startswith(
-            "efi/") else "efi/grubx64.efi"
+        # Our GRUB is the boot file, or what iPXE's menu loads, or the
+        # unsigned image that Secure Boot must refuse.
+        out = s.loader if s.loader.startswith(("efi/", "bios/")) else \
+            "efi/grubx64.efi"
         payload.mkimage(s.fmt, os.path.join(root, out), prefix,
                         self.work.path, netconf=s.netconf, grub_dir=grub_dir)
         self.payload.write_cfg(prefix)
