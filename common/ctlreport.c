@@ -48,6 +48,8 @@ struct slot {
 
 static struct slot	*slot_find(const char *, const char *, const char *);
 static void		 label_copy(char *, size_t, const char *);
+static void		 text_fix(char *, size_t);
+static void		 session_add(struct ctl_session *, const struct ctl_session *);
 static void		 counters_send(struct ipc *);
 static void		 sessions_add(const struct ctl_session *);
 static void		 sessions_flush(void);
@@ -145,12 +147,43 @@ report_history(uint32_t n)
 	ringnext = ringlen = 0;
 }
 
+/*
+ * A record is made to pass the parent's check whatever a client sent:
+ * a string it would refuse would cost us our life (ctl_check_session).
+ */
+static void
+text_fix(char *s, size_t size)
+{
+	size_t	 i;
+
+	s[size - 1] = '\0';
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			s[i] = '?';
+}
+
+static void
+session_add(struct ctl_session *dst, const struct ctl_session *s)
+{
+	*dst = *s;
+	text_fix(dst->file, sizeof(dst->file));
+	text_fix(dst->detail, sizeof(dst->detail));
+	if (dst->last < dst->start)
+		dst->last = dst->start;
+	if (dst->state == CTL_S_ACTIVE)
+		dst->end = 0;
+	else if (dst->end < dst->last)
+		dst->end = dst->last;
+	if (dst->hwlen > sizeof(dst->hwaddr))
+		dst->hwlen = 0;
+}
+
 void
 report_finish(const struct ctl_session *s)
 {
 	if (ringsize == 0)
 		return;
-	ring[ringnext] = *s;
+	session_add(&ring[ringnext], s);
 	ringnext = (ringnext + 1) % ringsize;
 	if (ringlen < ringsize)
 		ringlen++;
@@ -200,6 +233,12 @@ report_vlog(int pri, const struct ctl_session *s, const char *fmt,
 	char			 arch[8];
 	uint64_t		 end;
 
+	if (LOG_PRI(pri) == LOG_DEBUG && log_getverbose() < 1)
+		return;
+	if (!log_wants_fields()) {
+		vlog_client(pri, NULL, fmt, ap);
+		return;
+	}
 	memset(&f, 0, sizeof(f));
 	if (s->af != AF_UNSPEC && inet_ntop(s->af, s->addr, ip,
 	    sizeof(ip)) != NULL)
@@ -274,7 +313,7 @@ counters_send(struct ipc *ipc)
 static void
 sessions_add(const struct ctl_session *s)
 {
-	rep.buf[rep.n++] = *s;
+	session_add(&rep.buf[rep.n++], s);
 	if (rep.n == PER_MSG(struct ctl_session))
 		sessions_flush();
 }

@@ -37,11 +37,13 @@
 #include <err.h>
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <vis.h>
 
 #include "config.h"
 #include "ctl.h"
@@ -327,9 +329,13 @@ void
 ctl_loaded(const struct netboot_conf *conf, const char *conffile,
     int reloaded)
 {
-	char	 digest[SHA256_DIGEST_STRING_LENGTH];
+	char	 digest[SHA256_DIGEST_STRING_LENGTH], path[PATH_MAX];
 
-	strlcpy(ctl.st.conffile, conffile, sizeof(ctl.st.conffile));
+	/* The file's full name, made printable for the client's check. */
+	if (realpath(conffile, path) == NULL)
+		strlcpy(path, conffile, sizeof(path));
+	strnvis(ctl.st.conffile, path, sizeof(ctl.st.conffile),
+	    VIS_OCTAL | VIS_TAB | VIS_NL);
 	if (SHA256File(conffile, digest) == NULL)
 		ctl.st.digest[0] = '\0';
 	else

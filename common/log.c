@@ -206,23 +206,23 @@ vlog_client(int pri, const struct log_fields *f, const char *fmt, va_list ap)
 	int	 saved_errno = errno, n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	n = snprintf(line, sizeof(line), "%s%s%s", log_procname != NULL ?
-	    log_procname : "", log_procname != NULL ? ": " : "", msg);
+	if (dest == DEST_STREAM)
+		snprintf(pfx, sizeof(pfx), "<%d>", LOG_PRI(pri));
+	n = snprintf(line, sizeof(line), "%s%s%s%s%s", pfx,
+	    log_procname != NULL ? log_procname : "",
+	    log_procname != NULL ? ": " : "", msg,
+	    dest == DEST_STDERR || dest == DEST_STREAM ? "\n" : "");
 	if (n < 0)
-		line[0] = '\0';
+		n = 0;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		if (dest == DEST_STDERR || dest == DEST_STREAM)
+			line[n - 1] = '\n';
+	}
 	switch (dest) {
 	case DEST_STDERR:
 	case DEST_STREAM:
-		if (dest == DEST_STREAM)
-			snprintf(pfx, sizeof(pfx), "<%d>", LOG_PRI(pri));
-		n = snprintf(msg, sizeof(msg), "%s%s\n", pfx, line);
-		if (n < 0)
-			n = 0;
-		if ((size_t)n >= sizeof(msg)) {
-			n = sizeof(msg) - 1;
-			msg[n - 1] = '\n';
-		}
-		log_out(msg, n);
+		log_out(line, n);
 		break;
 	case DEST_PARENT:
 		if (nheld + LOG_RECORD > sizeof(held))
@@ -237,6 +237,13 @@ vlog_client(int pri, const struct log_fields *f, const char *fmt, va_list ap)
 		break;
 	}
 	errno = saved_errno;
+}
+
+/* Whether a line's fields go anywhere: not to stderr. */
+int
+log_wants_fields(void)
+{
+	return dest != DEST_STDERR && dest != DEST_STREAM;
 }
 
 /* The parent's own lines and those it passes on for its engine. */

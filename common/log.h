@@ -73,6 +73,7 @@ struct log_fields {
 	uint64_t	 ms;
 	int		 has;
 };
+int		 log_wants_fields(void);
 void		 log_client(int, const struct log_fields *, const char *, ...)
 		    __attribute__((__format__ (printf, 3, 4)));
 void		 vlog_client(int, const struct log_fields *, const char *,

@@ -97,27 +97,24 @@ answer_arch(int arch, char *buf, size_t size)
 }
 
 /*
- * The answer as netbootctl shows it: whom (MAC, address of family af or
- * none, architecture), what (the boot file or URL, already made safe)
- * and how ("offer redirect").
+ * An answer as netbootctl shows it, and the journal: whom (MAC, address
+ * of family af or none, architecture or -1), what (the boot file or URL,
+ * already made safe) and how ("offer redirect").
  */
 void
-answer_record(struct answer *a, const struct answer_in *in,
-    const struct client_facts *f, int af, const void *addr,
+answer_session(struct ctl_session *s, const struct answer_in *in,
+    const uint8_t *hw, size_t hwlen, int arch, int af, const void *addr,
     const char *file, const char *type, const char *mode)
 {
-	struct ctl_session	*s = &a->rec;
-
 	memset(s, 0, sizeof(*s));
 	s->kind = CTL_K_PROXY;
 	s->state = CTL_S_DONE;
 	s->start = s->last = s->end = in->now;
 	s->size = CTL_SIZE_NONE;
-	s->arch = f->arch >= 0 && f->arch < CTL_ARCH_NONE ? f->arch :
-	    CTL_ARCH_NONE;
-	if (f->hwlen > 0 && f->hwlen <= sizeof(s->hwaddr)) {
-		s->hwlen = f->hwlen;
-		memcpy(s->hwaddr, f->hwaddr, f->hwlen);
+	s->arch = arch >= 0 && arch < CTL_ARCH_NONE ? arch : CTL_ARCH_NONE;
+	if (hwlen > 0 && hwlen <= sizeof(s->hwaddr)) {
+		s->hwlen = hwlen;
+		memcpy(s->hwaddr, hw, hwlen);
 	}
 	if (af == AF_INET || af == AF_INET6) {
 		s->af = af;

@@ -81,8 +81,8 @@ int	 answer_http_url(char *, size_t, const struct boot_settings *,
 	    const char **);
 const char *answer_arch(int, char *, size_t);
 void	 answer_vis(char *, size_t, const void *, size_t);
-void	 answer_record(struct answer *, const struct answer_in *,
-	    const struct client_facts *, int, const void *, const char *,
+void	 answer_session(struct ctl_session *, const struct answer_in *,
+	    const uint8_t *, size_t, int, int, const void *, const char *,
 	    const char *, const char *);
 void	 answer_refused(uint64_t, const char *, const char *, ...)
 	    __attribute__((__format__ (printf, 3, 4)));

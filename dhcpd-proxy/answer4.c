@@ -474,8 +474,9 @@ log_answer(const struct ctx4 *c, const struct dhcp_reply_conf *rc,
 	    mode, file, server, sa_ntop((struct sockaddr *)&a->to, to,
 	    sizeof(to)), a->delay_ms);
 	bs = client_in(c);
-	answer_record(a, c->in, &c->facts, bs.s_addr == INADDR_ANY ?
-	    AF_UNSPEC : AF_INET, &bs, file, kind_name(c->kind), mode);
+	answer_session(&a->rec, c->in, c->facts.hwaddr, c->facts.hwlen,
+	    c->facts.arch, bs.s_addr == INADDR_ANY ? AF_UNSPEC : AF_INET, &bs,
+	    file, kind_name(c->kind), mode);
 }
 
 /* A decode of what was ignored and why, when debugging. */
@@ -485,6 +486,8 @@ ignore(const struct ctx4 *c, const char *why)
 	const struct udp_meta	*meta = c->in->meta;
 	char			 from[NB_ADDRSTRLEN + 8], mac[NB_MACSTRLEN];
 	char			 class[DHCP_OPTLEN * 4 + 1], arch[32];
+	struct ctl_session	 s;
+	struct in_addr		 ca;
 	size_t			 hlen = c->m.hlen;
 
 	report_count("ignored", "reason", why, 1);
@@ -494,7 +497,11 @@ ignore(const struct ctx4 *c, const char *why)
 		hlen = DHCP_CHADDR_LEN;
 	answer_vis(class, sizeof(class), c->m.vendor_class.data,
 	    c->m.vendor_class.len);
-	log_debug("ignored port=%u from=%s ifindex=%d len=%zu op=%u "
+	ca = client_in(c);
+	answer_session(&s, c->in, c->m.chaddr, hlen,
+	    c->m.narch ? c->m.arch[0] : -1, ca.s_addr == INADDR_ANY ?
+	    AF_UNSPEC : AF_INET, &ca, "", "ignored", "");
+	report_log(LOG_DEBUG, &s, "ignored port=%u from=%s ifindex=%d len=%zu op=%u "
 	    "type=%u mac=%s xid=0x%08x class=\"%s\" arch=%s option=%u "
 	    "reason=\"%s\"", c->in->port,
 	    sa_ntop((const struct sockaddr *)&meta->peer, from, sizeof(from)),

@@ -323,7 +323,8 @@ log_answer(const struct ctx6 *c, struct answer *a)
 	    answer_arch(c->facts.arch, arch, sizeof(arch)), c->m.xid, client,
 	    relay, c->ifp->name, c->in->port, inet_ntop(AF_INET6, &c->self,
 	    self, sizeof(self)), c->http ? "http" : "tftp", url, a->delay_ms);
-	answer_record(a, c->in, &c->facts, AF_INET6, c->m.nrelay > 0 ?
+	answer_session(&a->rec, c->in, c->facts.hwaddr, c->facts.hwlen,
+	    c->facts.arch, AF_INET6, c->m.nrelay > 0 ?
 	    &c->m.relay[c->m.nrelay - 1].peer : &c->src, url,
 	    c->kind == DHCP6_REPLY_ADVERTISE ? "advertise" : "reply",
 	    c->http ? "http" : "tftp");
@@ -332,15 +333,19 @@ log_answer(const struct ctx6 *c, struct answer *a)
 static void
 ignore(const struct ctx6 *c, const char *why)
 {
-	char	 from[NB_ADDRSTRLEN + 8], class[DHCP6_CLASS_MAX * 4 + 1];
-	char	 arch[32];
+	char			 from[NB_ADDRSTRLEN + 8];
+	char			 class[DHCP6_CLASS_MAX * 4 + 1], arch[32];
+	struct ctl_session	 s;
 
 	report_count("ignored", "reason", why, 1);
 	if (log_getverbose() < 1)
 		return;
 	answer_vis(class, sizeof(class), c->m.vendor_class,
 	    c->m.vendor_class_len);
-	log_debug("ignored port=%u from=%s ifindex=%d len=%zu type=%u "
+	answer_session(&s, c->in, c->mac, c->mac != NULL ? c->maclen : 0,
+	    c->m.narch ? c->m.arch[0] : -1, AF_INET6, &c->src, "", "ignored",
+	    "");
+	report_log(LOG_DEBUG, &s, "ignored port=%u from=%s ifindex=%d len=%zu type=%u "
 	    "xid=0x%06x relays=%zu class=\"%s\" arch=%s option=%u "
 	    "reason=\"%s\"", c->in->port,
 	    sa_ntop((const struct sockaddr *)&c->in->meta->peer, from,

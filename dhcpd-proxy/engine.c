@@ -207,8 +207,9 @@ pending_add(int fd, const struct answer *a)
 				p = &pending[i];
 	if (p == NULL) {
 		report_count("dropped", "reason", "delayed answers full", 1);
-		log_debug("queue full (%d answers wait): dropped %s",
-		    PENDING_MAX, a->log[0] != '\0' ? a->log : "an answer");
+		report_log(LOG_DEBUG, &a->rec, "queue full (%d answers wait): "
+		    "dropped %s", PENDING_MAX, a->log[0] != '\0' ? a->log :
+		    "an answer");
 		return;
 	}
 	p->busy = 1;

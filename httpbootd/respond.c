@@ -181,7 +181,8 @@ file_get(const struct respond_env *re, const struct respond_req *rq,
 static int
 open_status(struct respond_env *re, const struct respond_req *rq, int err)
 {
-	char	 ab[NB_ADDRSTRLEN];
+	struct ctl_session	 s;
+	char			 ab[NB_ADDRSTRLEN];
 
 	switch (err) {
 	case ENOENT:
@@ -199,15 +200,11 @@ open_status(struct respond_env *re, const struct respond_req *rq, int err)
 			    "503 until connections end");
 		re->fileless = 1;
 		return 503;
-	case ENOMEM:
-	case EAGAIN:
-		log_warnx("open client=%s: %s", client_str(rq, ab, sizeof(ab)),
-		    strerror(err));
-		return 503;
 	default:
-		log_warnx("open client=%s: %s", client_str(rq, ab, sizeof(ab)),
-		    strerror(err));
-		return 500;
+		session_client(&s, rq->client);
+		report_log(LOG_ERR, &s, "open client=%s: %s",
+		    client_str(rq, ab, sizeof(ab)), strerror(err));
+		return err == ENOMEM || err == EAGAIN ? 503 : 500;
 	}
 }
 

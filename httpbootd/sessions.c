@@ -37,7 +37,16 @@
 
 #define PARAM_MAX	64
 
+#define NSTATUS		16	/* statuses whose counter is kept at hand */
+
+static uint64_t	*status_counter(unsigned int);
+
 static uint64_t	*c_requests, *c_bytes;
+static struct {
+	unsigned int	 status;
+	uint64_t	*n;
+} statuses[NSTATUS];
+static size_t	 nstatuses;
 
 void
 sessions_init(void)
@@ -74,14 +83,16 @@ session_request(struct ctl_session *s, const struct http_request *req,
 	if (HTTP_SPAN_SET(t) && t.len < sizeof(target)) {
 		memcpy(target, in + t.off, t.len);
 		target[t.len] = '\0';
-		if (stravis(&vis, target, VIS_SAFE | VIS_OCTAL) != -1) {
+		/* Most targets are printable already: no copy to escape. */
+		if (ctl_text_ok(target, t.len + 1))
+			strlcpy(s->file, target, sizeof(s->file));
+		else if (stravis(&vis, target, VIS_SAFE | VIS_OCTAL) != -1) {
 			strlcpy(s->file, vis, sizeof(s->file));
 			free(vis);
 		}
 	}
-	if (req->mname.len > 0)		/* it may start at offset 0 */
-		snprintf(s->detail, sizeof(s->detail), "%.*s",
-		    (int)req->mname.len, in + req->mname.off);
+	if (req->mname.len > 0 && req->mname.len < sizeof(s->detail))
+		memcpy(s->detail, in + req->mname.off, req->mname.len);
 	if (http_query_get(in + req->query.off, req->query.len, "mac", v,
 	    sizeof(v)) > 0 && hwaddr_parse(v, s->hwaddr, sizeof(s->hwaddr),
 	    &s->hwlen) == -1)
@@ -92,8 +103,6 @@ session_request(struct ctl_session *s, const struct http_request *req,
 void
 session_end(struct ctl_session *s, int head)
 {
-	char	 status[8];
-
 	s->end = ev_now();
 	if (s->end < s->last)
 		s->end = s->last;
@@ -108,6 +117,25 @@ session_end(struct ctl_session *s, int head)
 	report_finish(s);
 	(*c_requests)++;
 	*c_bytes += s->bytes;
-	snprintf(status, sizeof(status), "%u", s->status);
-	report_count("responses", "status", status, 1);
+	(*status_counter(s->status))++;
+}
+
+/* A response is counted by its status, found without a text lookup. */
+static uint64_t *
+status_counter(unsigned int status)
+{
+	char		 text[8];
+	uint64_t	*n;
+	size_t		 i;
+
+	for (i = 0; i < nstatuses; i++)
+		if (statuses[i].status == status)
+			return statuses[i].n;
+	snprintf(text, sizeof(text), "%u", status);
+	n = report_counter("responses", "status", text);
+	if (nstatuses < NSTATUS) {
+		statuses[nstatuses].status = status;
+		statuses[nstatuses++].n = n;
+	}
+	return n;
 }

@@ -40,6 +40,8 @@ static void	 js_session(FILE *, const struct ctl_session *, const char *,
 		    uint64_t);
 static void	 js_sessions(FILE *, const struct client *, enum ctl_kind);
 static void	 js_arch(FILE *, uint16_t);
+static void	 js_clients(FILE *, const struct client *, size_t);
+static void	 js_transfers(FILE *, const struct reply *, size_t);
 
 static void
 js_str(FILE *fp, const char *s)
@@ -224,10 +226,21 @@ void
 json_clients(FILE *fp, const struct client *c, size_t n,
     const struct reply *r, size_t nr)
 {
+	fputc('{', fp);
+	js_clients(fp, c, n);
+	fputc(',', fp);
+	js_daemons(fp, r, nr, 0);
+	fputs("}\n", fp);
+}
+
+/* "clients":[...] */
+static void
+js_clients(FILE *fp, const struct client *c, size_t n)
+{
 	char	 a[INET6_ADDRSTRLEN], mac[NB_MACSTRLEN];
 	size_t	 i, j;
 
-	fputs("{\"clients\":[", fp);
+	fputs("\"clients\":[", fp);
 	for (i = 0; i < n; i++) {
 		fprintf(fp, "%s{\"mac\":", i ? "," : "");
 		js_str(fp, c[i].hwlen ? hwaddr_ntop(c[i].hwaddr, c[i].hwlen,
@@ -254,18 +267,43 @@ json_clients(FILE *fp, const struct client *c, size_t n,
 		js_sessions(fp, &c[i], CTL_K_HTTP);
 		fputc('}', fp);
 	}
-	fputs("],", fp);
-	js_daemons(fp, r, nr, 0);
-	fputs("}\n", fp);
+	fputc(']', fp);
 }
 
 void
 json_transfers(FILE *fp, const struct reply *r, size_t n)
 {
+	fputc('{', fp);
+	js_transfers(fp, r, n);
+	fputc(',', fp);
+	js_daemons(fp, r, n, 0);
+	fputs("}\n", fp);
+}
+
+/* A screen of watch: the daemons in full, the transfers, the clients. */
+void
+json_watch(FILE *fp, const struct reply *r, size_t n,
+    const struct client *c, size_t nc, uint64_t now)
+{
+	fputc('{', fp);
+	js_ms(fp, "time_ms", now);
+	fputc(',', fp);
+	js_daemons(fp, r, n, 1);
+	fputc(',', fp);
+	js_transfers(fp, r, n);
+	fputc(',', fp);
+	js_clients(fp, c, nc);
+	fputs("}\n", fp);
+}
+
+/* "transfers":[...] */
+static void
+js_transfers(FILE *fp, const struct reply *r, size_t n)
+{
 	size_t	 i, j;
 	int	 first = 1;
 
-	fputs("{\"transfers\":[", fp);
+	fputs("\"transfers\":[", fp);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < r[i].nsessions; j++) {
 			if (r[i].sessions[j].state != CTL_S_ACTIVE)
@@ -276,9 +314,7 @@ json_transfers(FILE *fp, const struct reply *r, size_t n)
 			js_session(fp, &r[i].sessions[j], r[i].daemon,
 			    r[i].st.now);
 		}
-	fputs("],", fp);
-	js_daemons(fp, r, n, 0);
-	fputs("}\n", fp);
+	fputc(']', fp);
 }
 
 void

@@ -49,7 +49,7 @@ static void	 text_transfers(FILE *, const struct reply *, size_t);
 static int	 cmd_clients(const struct opts *, int, char **);
 static int	 cmd_reload(const struct opts *, int, char **);
 static int	 cmd_watch(const struct opts *, int, char **);
-static void	 watch_screen(FILE *, struct reply *, uint64_t);
+static void	 watch_screen(FILE *, struct reply *, uint64_t, int);
 static uint64_t	 wall_now(void);
 
 static const struct command {
@@ -261,10 +261,7 @@ cmd_watch(const struct opts *o, int argc, char **argv)
 		if (i > 0)
 			sleep(interval);
 		ask_all(o, CTL_Q_ALL, r);
-		if (o->json)
-			json_status(stdout, r, NDAEMONS);
-		else
-			watch_screen(stdout, r, wall_now());
+		watch_screen(stdout, r, wall_now(), o->json);
 		fflush(stdout);
 		replies_free(r);
 	}
@@ -272,13 +269,21 @@ cmd_watch(const struct opts *o, int argc, char **argv)
 }
 
 static void
-watch_screen(FILE *fp, struct reply *r, uint64_t now)
+watch_screen(FILE *fp, struct reply *r, uint64_t now, int json)
 {
 	struct client	*c;
 	char		 t[32];
 	time_t		 secs = now / 1000000;
 	size_t		 i, n, first;
 
+	if (join_clients(r, NDAEMONS, now, &c, &n) == -1)
+		err(1, "joining the clients");
+	first = n > WATCH_RECENT ? n - WATCH_RECENT : 0;
+	if (json) {
+		json_watch(fp, r, NDAEMONS, c + first, n - first, now);
+		clients_free(c, n);
+		return;
+	}
 	strftime(t, sizeof(t), "%H:%M:%S", localtime(&secs));
 	fprintf(fp, "\033[H\033[2J");
 	fprintf(fp, "netboot  %s\n", t);
@@ -292,11 +297,6 @@ watch_screen(FILE *fp, struct reply *r, uint64_t now)
 	fputc('\n', fp);
 	show_transfers(fp, r, NDAEMONS, 1);
 	fputc('\n', fp);
-	if (join_clients(r, NDAEMONS, now, &c, &n) == -1) {
-		fprintf(fp, "out of memory joining the clients\n");
-		return;
-	}
-	first = n > WATCH_RECENT ? n - WATCH_RECENT : 0;
 	show_clients(fp, c + first, n - first);
 	clients_free(c, n);
 }

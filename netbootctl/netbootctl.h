@@ -97,6 +97,8 @@ void		 json_status(FILE *, const struct reply *, size_t);
 void		 json_clients(FILE *, const struct client *, size_t,
 		    const struct reply *, size_t);
 void		 json_transfers(FILE *, const struct reply *, size_t);
+void		 json_watch(FILE *, const struct reply *, size_t,
+		    const struct client *, size_t, uint64_t);
 void		 json_metrics(FILE *, const struct reply *, size_t);
 void		 json_result(FILE *, const char *, int, const char *);
 

@@ -40,6 +40,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,10 @@ static void	 refuse(struct request *, const struct refusal *);
 static void	 refuse_quietly(struct request *, const char *);
 static void	 set_refusal(struct refusal *, uint16_t, const char *,
 		    const char *);
+static void	 request_session(const struct request *,
+		    struct ctl_session *);
+static void	 request_log(const struct request *, int, const char *, ...)
+		    __attribute__((__format__ (printf, 3, 4)));
 static void	 log_name(char *, size_t, const char *, size_t);
 static uint64_t	 req_hash(const uint8_t *, size_t);
 
@@ -212,8 +217,8 @@ request_handle(void *arg, const uint8_t *buf, size_t len,
 	}
 	r.reqhash = req_hash(buf, len);
 	if (xfer_peer_busy((struct sockaddr *)&m->peer, r.reqhash)) {
-		log_debug("repeated request client=%s file=%s", r.client,
-		    r.name);
+		request_log(&r, LOG_DEBUG, "repeated request client=%s "
+		    "file=%s", r.client, r.name);
 		return;
 	}
 	if (xfer_count() >= t->max_sessions) {
@@ -413,14 +418,16 @@ source_script(struct request *r, const struct script_conf *sc,
 	if (vscript_render(env->conf, env->dc, sc, r->path,
 	    (struct sockaddr *)&r->m.peer, r->ifname, &src->buf, &len)
 	    == -1) {
-		log_warn("script %s for %s", r->path, r->client);
+		request_log(r, LOG_ERR, "script %s for %s: %s", r->path,
+		    r->client, strerror(errno));
 		set_refusal(why, TFTP_EUNDEF, "cannot render boot script",
 		    "script failed");
 		return -1;
 	}
 	src->fd = -1;
 	src->size = len;
-	log_debug("script client=%s file=%s bytes=%zu", r->client, r->name,
+	request_log(r, LOG_DEBUG, "script client=%s file=%s bytes=%zu",
+	    r->client, r->name,
 	    len);
 	return 0;
 }
@@ -441,12 +448,12 @@ refuse(struct request *r, const struct refusal *why)
 	if (len > 0 && udp_send(r->l->fd, pkt, len,
 	    (struct sockaddr *)&r->m.peer, r->m.peerlen, &r->m.local,
 	    r->m.ifindex) == -1)
-		log_debug("send to %s: %s", r->client, strerror(errno));
-	report_session_init(&s, CTL_K_TFTP, (struct sockaddr *)&r->m.peer);
+		request_log(r, LOG_DEBUG, "send to %s: %s", r->client,
+		    strerror(errno));
+	request_session(r, &s);
 	s.state = CTL_S_FAILED;
 	s.end = s.start;
 	s.status = why->code;
-	strlcpy(s.file, r->name, sizeof(s.file));
 	strlcpy(s.detail, why->reason, sizeof(s.detail));
 	report_log(LOG_INFO, &s, "refused client=%s file=%s code=%u "
 	    "reason=\"%s\"", r->client, r->name, why->code, why->reason);
@@ -465,11 +472,34 @@ refuse_quietly(struct request *r, const char *reason)
 	if (!loglimit_pass(&ll, ev_now(), &missed))
 		return;
 	if (missed > 0)
-		log_info("refused client=%s file=- code=- reason=\"%s\" (and "
-		    "%lu more in the last second)", r->client, reason, missed);
+		request_log(r, LOG_INFO, "refused client=%s file=- code=- "
+		    "reason=\"%s\" (and %lu more in the last second)",
+		    r->client, reason, missed);
 	else
-		log_info("refused client=%s file=- code=- reason=\"%s\"",
-		    r->client, reason);
+		request_log(r, LOG_INFO, "refused client=%s file=- code=- "
+		    "reason=\"%s\"", r->client, reason);
+}
+
+/* A request as a session: its client and the file it named. */
+static void
+request_session(const struct request *r, struct ctl_session *s)
+{
+	report_session_init(s, CTL_K_TFTP, (const struct sockaddr *)&r->m.peer);
+	strlcpy(s->file, r->name, sizeof(s->file));
+}
+
+static void
+request_log(const struct request *r, int pri, const char *fmt, ...)
+{
+	struct ctl_session	 s;
+	va_list			 ap;
+
+	if (LOG_PRI(pri) == LOG_DEBUG && log_getverbose() < 1)
+		return;
+	request_session(r, &s);
+	va_start(ap, fmt);
+	report_vlog(pri, &s, fmt, ap);
+	va_end(ap);
 }
 
 static void

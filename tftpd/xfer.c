@@ -165,6 +165,8 @@ static void	 xfer_session(const struct xfer *, struct ctl_session *);
 static void	 xfer_end(struct xfer *, int, enum ctl_state, const char *,
 		    const char *, ...)
 		    __attribute__((__format__ (printf, 5, 6)));
+static void	 xfer_log(struct xfer *, int, const char *, ...)
+		    __attribute__((__format__ (printf, 3, 4)));
 
 static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
 static int		 xfer_epfd = -1;
@@ -286,7 +288,7 @@ xfer_peer_busy(const struct sockaddr *peer, uint64_t reqhash)
 	if (x->win.first <= 1 && x->reqhash == reqhash)
 		return 1;
 	if (x->win.first <= 1)
-		log_debug("transfer abandoned client=%s file=%s "
+		xfer_log(x, LOG_DEBUG, "transfer abandoned client=%s file=%s "
 		    "reason=\"new request\"", x->client, x->file);
 	else
 		xfer_end(x, LOG_INFO, CTL_S_FAILED, "new request",
@@ -734,8 +736,8 @@ xfer_recv(struct xfer *x)
 	if ((n = recvfrom(x->sock, buf, sizeof(buf), MSG_TRUNC,
 	    (struct sockaddr *)&from, &fromlen)) == -1) {
 		if (errno != EAGAIN && errno != EINTR)
-			log_debug("transfer %s: recv: %s", x->client,
-			    strerror(errno));
+			xfer_log(x, LOG_DEBUG, "transfer %s: recv: %s",
+			    x->client, strerror(errno));
 		return 0;
 	}
 	if (n > (ssize_t)sizeof(buf))
@@ -770,8 +772,9 @@ xfer_client_error(struct xfer *x, const struct tftp_reply *r)
 
 	strvis(msg, r->msg, VIS_OCTAL | VIS_TAB | VIS_NL | VIS_DQ);
 	if (x->win.first == 0)
-		log_debug("transfer abandoned client=%s file=%s code=%u "
-		    "message=\"%s\"", x->client, x->file, r->code, msg);
+		xfer_log(x, LOG_DEBUG, "transfer abandoned client=%s file=%s "
+		    "code=%u message=\"%s\"", x->client, x->file, r->code,
+		    msg);
 	else
 		xfer_end(x, LOG_INFO, CTL_S_FAILED, "aborted by the client",
 		    "transfer aborted client=%s file=%s code=%u "
@@ -825,9 +828,10 @@ static void
 xfer_stranger(struct xfer *x, const struct sockaddr_storage *from,
     socklen_t fromlen, size_t n)
 {
-	uint8_t	 pkt[64];
-	size_t	 len;
-	char	 who[NB_ADDRSTRLEN + 8];
+	struct ctl_session	 s;
+	uint8_t			 pkt[64];
+	size_t			 len;
+	char			 who[NB_ADDRSTRLEN + 8];
 
 	if (from->ss_family != x->peer.ss_family)
 		return;
@@ -837,13 +841,13 @@ xfer_stranger(struct xfer *x, const struct sockaddr_storage *from,
 		(void)sendto(x->sock, pkt, len, 0,
 		    (const struct sockaddr *)from, fromlen);
 	sa_ntop((const struct sockaddr *)from, who, sizeof(who));
+	/* The stranger is the client of this line. */
+	report_session_init(&s, CTL_K_TFTP, (const struct sockaddr *)from);
+	strlcpy(s.file, x->file, sizeof(s.file));
 	/* One line per transfer: a flood must not flood the log. */
-	if (x->strangers++ == 0)
-		log_info("wrong transfer ID client=%s transfer=%s file=%s",
-		    who, x->client, x->file);
-	else
-		log_debug("wrong transfer ID client=%s transfer=%s file=%s",
-		    who, x->client, x->file);
+	report_log(x->strangers++ == 0 ? LOG_INFO : LOG_DEBUG, &s,
+	    "wrong transfer ID client=%s transfer=%s file=%s", who, x->client,
+	    x->file);
 }
 
 /* A failure on our side: the system's error, when there is one. */
@@ -893,9 +897,9 @@ xfer_timeout(void *arg)
 	if (++x->tries > x->retries) {
 		if (x->win.first == 0)
 			/* EDK2 asks for tsize this way and walks off. */
-			log_debug("transfer abandoned client=%s file=%s "
-			    "reason=\"OACK not acknowledged\"", x->client,
-			    x->file);
+			xfer_log(x, LOG_DEBUG, "transfer abandoned client=%s "
+			    "file=%s reason=\"OACK not acknowledged\"",
+			    x->client, x->file);
 		else
 			xfer_end(x, LOG_INFO, CTL_S_FAILED, "timed out",
 			    "transfer failed client=%s file=%s "
@@ -1062,6 +1066,21 @@ xfer_sessions(struct engine_env *env)
 		xfer_session(x, &s);
 		report_active(&s);
 	}
+}
+
+/* A line about a transfer that goes on, or ends unrecorded. */
+static void
+xfer_log(struct xfer *x, int pri, const char *fmt, ...)
+{
+	struct ctl_session	 s;
+	va_list			 ap;
+
+	if (LOG_PRI(pri) == LOG_DEBUG && log_getverbose() < 1)
+		return;
+	xfer_session(x, &s);
+	va_start(ap, fmt);
+	report_vlog(pri, &s, fmt, ap);
+	va_end(ap);
 }
 
 /* The end of a transfer: its line in the log, its counters, its record. */

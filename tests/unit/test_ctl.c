@@ -222,6 +222,13 @@ test_history(void)
 	for (i = 0; i < 5; i++) {
 		session(&s, CTL_K_TFTP, CTL_S_DONE);
 		s.bytes = i;
+		if (i == 4) {
+			/* What a client may have put in: fixed, not sent on. */
+			memcpy(s.file, "a\001b\377", 5);
+			memset(s.detail, 'd', sizeof(s.detail));
+			s.end = 1;
+			s.last = 0;
+		}
 		report_finish(&s);
 	}
 }
@@ -257,6 +264,7 @@ test_report(void)
 	size_t			 n, i, ncounters = 0, nactive = 0;
 	uint64_t		 hist[8];
 	size_t			 nhist = 0;
+	char			 lastfile[CTL_FILELEN] = "";
 	int			 sv[2], arg = 7, done = 0;
 
 	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0,
@@ -291,8 +299,11 @@ test_report(void)
 					CHECK(ctl_check_session(&s) == NULL);
 					if (s.state == CTL_S_ACTIVE)
 						nactive++;
-					else if (nhist < 8)
+					else if (nhist < 8) {
 						hist[nhist++] = s.bytes;
+						strlcpy(lastfile, s.file,
+						    sizeof(lastfile));
+					}
 				}
 				break;
 			case IPC_CTL_END:
@@ -310,6 +321,7 @@ test_report(void)
 	CHECK_INT(nactive, CTL_MAXACTIVE);
 	CHECK_INT(nhist, 3);
 	CHECK(nhist == 3 && hist[0] == 2 && hist[1] == 3 && hist[2] == 4);
+	CHECK_STR(lastfile, "a?b?");
 	ipc_clear(&w);
 	close(sv[0]);
 	close(sv[1]);

@@ -136,6 +136,14 @@ def test_transfer_in_flight(ctl, size):
     check(r.returncode == 0 and out.count("\033[H\033[2J") == 2 and
           "debian/linux" in out and "%" in out,
           "watch draws two screens with the transfer's progress bar")
+    r = ctl.run("-j", "watch", "-n", "1")
+    try:
+        doc = json.loads(r.stdout)
+    except ValueError:
+        doc = {}
+    check(any(t["port"] == port for t in doc.get("transfers", [])) and
+          any(c["mac"] == MAC for c in doc.get("clients", [])) and
+          len(doc.get("daemons", [])) == 3, "watch -j: a screen as JSON")
     s.close()
 
 

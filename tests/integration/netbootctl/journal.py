@@ -156,9 +156,13 @@ def test_journal(su, binaries, jdir):
         for name, (p, _) in procs.items():
             engines[name] = engine_of(p.pid)
         bootlib.boot(pt.Client(), su.tree.path)
+        subprocess.run(["curl", "-s", "--max-time", "5",
+                        "tftp://10.77.0.1/missing.efi"], capture_output=True)
         check(nbtest.wait_for(lambda: sum(b"request client=" in d
-                                          for d in journal.got) >= 2),
-              "the journal gets httpbootd's access lines")
+                                          for d in journal.got) >= 2 and
+                              any(b"refused client=" in d
+                                  for d in journal.got)),
+              "the journal gets httpbootd's access lines, tftpd's refusal")
     finally:
         for p, log in procs.values():
             stop(p)
@@ -216,6 +220,10 @@ def check_client_lines(entries, engines):
                      (ip, str(SIZES[path[1:]]), MAC),
                      "with CLIENT_IP, BYTES and CLIENT_MAC")
             check(e.get("DURATION_MS", "").isdigit(), "and DURATION_MS")
+    e = one(entries, "tftpd", "refused", FILE="missing.efi")
+    check(e is not None and e.get("CLIENT_IP") == ip and
+          e.get("CLIENT_MAC") == MAC and e.get("PRIORITY") == "6",
+          "a refusal is a line about its client too")
     daemons = {e["DAEMON"] for e in entries if e.get("CLIENT_MAC") == MAC}
     check_eq(sorted(daemons), ["dhcpd-proxy", "httpbootd", "tftpd"],
              "CLIENT_MAC=%s finds the boot across the three" % MAC)
