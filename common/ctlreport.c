@@ -184,7 +184,8 @@ report_finish(const struct ctl_session *s)
 	if (ringsize == 0)
 		return;
 	session_add(&ring[ringnext], s);
-	ringnext = (ringnext + 1) % ringsize;
+	if (++ringnext == ringsize)
+		ringnext = 0;
 	if (ringlen < ringsize)
 		ringlen++;
 }
@@ -195,23 +196,35 @@ report_session_init(struct ctl_session *s, enum ctl_kind kind,
 {
 	struct nb_addr	 a;
 
+	if (sa == NULL) {
+		report_session_addr(s, kind, NULL, 0);
+		return;
+	}
+	addr_from_sa(sa, &a);
+	report_session_addr(s, kind, &a, sa_port(sa));
+}
+
+/* The same, from an address and a port (0: none). */
+void
+report_session_addr(struct ctl_session *s, enum ctl_kind kind,
+    const struct nb_addr *a, uint16_t port)
+{
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	s->state = CTL_S_ACTIVE;
 	s->arch = CTL_ARCH_NONE;
 	s->size = CTL_SIZE_NONE;
 	s->start = s->last = ev_now();
-	if (sa == NULL)
+	if (a == NULL)
 		return;
-	addr_from_sa(sa, &a);
-	if (a.af == AF_INET)
-		memcpy(s->addr, &a.u.v4, sizeof(a.u.v4));
-	else if (a.af == AF_INET6)
-		memcpy(s->addr, &a.u.v6, sizeof(a.u.v6));
+	if (a->af == AF_INET)
+		memcpy(s->addr, &a->u.v4, sizeof(a->u.v4));
+	else if (a->af == AF_INET6)
+		memcpy(s->addr, &a->u.v6, sizeof(a->u.v6));
 	else
 		return;
-	s->af = a.af;
-	s->port = sa_port(sa);
+	s->af = a->af;
+	s->port = port;
 }
 
 void

@@ -30,6 +30,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "ctl.h"
 #include "ipc.h"
 
@@ -49,6 +50,8 @@ void		 report_finish(const struct ctl_session *);
 /* A session about a client at this address, with its times set to now. */
 void		 report_session_init(struct ctl_session *, enum ctl_kind,
 		    const struct sockaddr *);
+void		 report_session_addr(struct ctl_session *, enum ctl_kind,
+		    const struct nb_addr *, uint16_t);
 
 /* A line about the session's client, with the journal's fields. */
 void		 report_log(int, const struct ctl_session *, const char *, ...)

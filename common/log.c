@@ -208,10 +208,14 @@ vlog_client(int pri, const struct log_fields *f, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (dest == DEST_STREAM)
 		snprintf(pfx, sizeof(pfx), "<%d>", LOG_PRI(pri));
-	n = snprintf(line, sizeof(line), "%s%s%s%s%s", pfx,
-	    log_procname != NULL ? log_procname : "",
-	    log_procname != NULL ? ": " : "", msg,
-	    dest == DEST_STDERR || dest == DEST_STREAM ? "\n" : "");
+	if (dest == DEST_STDERR || dest == DEST_STREAM)
+		n = snprintf(line, sizeof(line), "%s%s%s%s\n", pfx,
+		    log_procname != NULL ? log_procname : "",
+		    log_procname != NULL ? ": " : "", msg);
+	else
+		n = snprintf(line, sizeof(line), "%s%s%s",
+		    log_procname != NULL ? log_procname : "",
+		    log_procname != NULL ? ": " : "", msg);
 	if (n < 0)
 		n = 0;
 	if ((size_t)n >= sizeof(line)) {

@@ -59,13 +59,7 @@ sessions_init(void)
 void
 session_client(struct ctl_session *s, const struct nb_addr *a)
 {
-	struct sockaddr_storage	 ss;
-
-	if (a != NULL && a->af != AF_UNSPEC) {
-		addr_to_sa(a, 0, &ss);
-		report_session_init(s, CTL_K_HTTP, (struct sockaddr *)&ss);
-	} else
-		report_session_init(s, CTL_K_HTTP, NULL);
+	report_session_addr(s, CTL_K_HTTP, a, 0);
 }
 
 /*
@@ -79,14 +73,20 @@ session_request(struct ctl_session *s, const struct http_request *req,
 	struct http_span	 t = req->target;
 	char			 target[HTTP_TARGETMAX + 1], v[PARAM_MAX];
 	char			*vis;
+	size_t			 i;
 
-	if (HTTP_SPAN_SET(t) && t.len < sizeof(target)) {
+	/* Most targets are printable already: copied as they are. */
+	for (i = 0; HTTP_SPAN_SET(t) && i < t.len; i++)
+		if (in[t.off + i] < 0x20 || in[t.off + i] > 0x7e)
+			break;
+	if (HTTP_SPAN_SET(t) && i == t.len)
+		memcpy(s->file, in + t.off, t.len < sizeof(s->file) ?
+		    t.len : sizeof(s->file) - 1);
+	else if (HTTP_SPAN_SET(t) && t.len < sizeof(target)) {
 		memcpy(target, in + t.off, t.len);
 		target[t.len] = '\0';
-		/* Most targets are printable already: no copy to escape. */
-		if (ctl_text_ok(target, t.len + 1))
-			strlcpy(s->file, target, sizeof(s->file));
-		else if (stravis(&vis, target, VIS_SAFE | VIS_OCTAL) != -1) {
+		if (stravis(&vis, target, VIS_OCTAL | VIS_TAB | VIS_NL) !=
+		    -1) {
 			strlcpy(s->file, vis, sizeof(s->file));
 			free(vis);
 		}
