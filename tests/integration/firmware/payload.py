@@ -75,7 +75,9 @@ class Payload:
                       "else",
                       "  echo %s" % SHA_BAD,
                       "fi"]
-        lines += ["echo %s" % self.nonce_marker(), "halt"]
+        # A second before the halt, so that the last ACK of the last
+        # transfer is out before the machine is gone.
+        lines += ["echo %s" % self.nonce_marker(), "sleep 1", "halt"]
         path = os.path.join(self.root, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:

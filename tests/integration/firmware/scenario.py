@@ -309,11 +309,14 @@ def in_order(console, markers):
 
 
 def file_sent(run, rel):
-    """Bytes of rel that tftpd or httpbootd reported sent in full."""
+    """tftpd or httpbootd reported rel sent in full.  GRUB may halt the
+    machine the moment it has the last block, before the daemon's log
+    line is out (engines hand their lines to the parent): wait for it."""
     size = os.path.getsize(os.path.join(run.root.path, rel))
     t = "file=%s bytes=%d " % (rel, size)
     h = 'path="/%s" status=200 bytes=%d ' % (rel, size)
-    return t in run.log("tftpd") or h in run.log("httpbootd")
+    return nbtest.wait_for(lambda: t in run.log("tftpd") or
+                           h in run.log("httpbootd"), 10.0, 0.2)
 
 
 def whole_boot(run, v, markers):
