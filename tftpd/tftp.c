@@ -686,7 +686,9 @@ tftp_netascii_size(const uint8_t *buf, size_t len)
  *   trip to arrive.
  *   The round trip is timed on one block at a time, never on a block
  *   sent twice (Karn), so a resend cannot shorten it.
- * - A timeout resends from first and ends the round.
+ * - A timeout resends from first and ends the round; see
+ *   tftp_window_wait() for when, and for a first packet that goes
+ *   once.
  */
 void
 tftp_window_init(struct tftp_window *w, uint16_t size, int oack)
@@ -697,6 +699,10 @@ tftp_window_init(struct tftp_window *w, uint16_t size, int oack)
 	w->resent = w->acked = 0;
 	w->probe = w->rtt = TFTP_NONE;
 	w->size = size > 0 ? size : 1;
+	w->interval = 1000000;
+	w->tries = 0;
+	w->retries = 5;
+	w->verified = 0;
 }
 
 void
@@ -808,6 +814,8 @@ tftp_window_ack(struct tftp_window *w, uint16_t wire, uint64_t now)
 	moved = abs + 1 - w->first;
 	w->first = abs + 1;
 	w->acked = now;
+	w->tries = 0;
+	w->verified = 1;
 	if (w->next < w->first)
 		w->next = w->first;	/* sent before a resend reached it */
 	window_time(w, abs, now);
@@ -824,11 +832,65 @@ window_rewind(struct tftp_window *w, uint64_t now)
 	w->resent = now;
 	w->next = w->first;
 	w->probe = TFTP_NONE;
+	w->tries = 0;		/* the client is there */
+	w->verified = 1;
 	return TFTP_ACK_RESEND;
 }
 
+/*
+ * The retransmission timer: interval microseconds after the last
+ * progress (RFC 2349's timeout, or the server's), doubled with each
+ * timeout up to TFTP_BACKOFF times and never over TFTP_WAIT_MAX, and
+ * the transfer given up after retries timeouts in a row.  Until the
+ * client has acknowledged something the transfer may be talking to an
+ * address that never asked: no timer resends its first packet, and it
+ * is given up after the leash, twice the timeout within TFTP_LEASH_MIN
+ * and TFTP_LEASH_MAX.  Every caller (the engine and the loss simulation
+ * of the unit tests) times its resends with these.
+ */
 void
+tftp_window_timer(struct tftp_window *w, uint64_t interval,
+    unsigned int retries)
+{
+	w->interval = interval > 0 ? interval : 1;
+	w->retries = retries;
+}
+
+/* How long to wait for progress before resending, or giving up. */
+uint64_t
+tftp_window_wait(const struct tftp_window *w)
+{
+	unsigned int	 shift;
+	uint64_t	 wait;
+
+	if (!w->verified) {
+		wait = 2 * w->interval;
+		if (wait < TFTP_LEASH_MIN)
+			return TFTP_LEASH_MIN;
+		return wait < TFTP_LEASH_MAX ? wait : TFTP_LEASH_MAX;
+	}
+	shift = w->tries < TFTP_BACKOFF ? w->tries : TFTP_BACKOFF;
+	wait = w->interval << shift;
+	return wait < TFTP_WAIT_MAX ? wait : TFTP_WAIT_MAX;
+}
+
+/*
+ * No progress for tftp_window_wait(): resend from the first block not
+ * acknowledged.  Returns -1 when the transfer is to be given up instead:
+ * the leash is over, or the retries are used up.
+ */
+int
 tftp_window_timeout(struct tftp_window *w)
+{
+	if (!w->verified || ++w->tries > w->retries)
+		return -1;
+	tftp_window_again(w);
+	return 0;
+}
+
+/* Everything from the first block not acknowledged goes again. */
+void
+tftp_window_again(struct tftp_window *w)
 {
 	w->next = w->first;
 	w->hold = 0;

@@ -160,12 +160,20 @@ struct tftp_window {
 	uint64_t	 probe_t;	/* when it was sent */
 	uint64_t	 rtt;		/* shortest round trip seen */
 	uint64_t	 acked;		/* time of the last new ACK */
+	uint64_t	 interval;	/* first retransmission timeout */
+	unsigned int	 tries;		/* timeouts since the last progress */
+	unsigned int	 retries;	/* timeouts before giving up */
+	int		 verified;	/* the client acknowledged */
 	uint16_t	 size;		/* windowsize, >= 1 */
 };
 
 #define TFTP_LAST_UNKNOWN	UINT64_MAX
 #define TFTP_NONE		UINT64_MAX	/* no probe, no round trip */
 #define TFTP_RTT_GUESS		50000		/* us, until one is measured */
+#define TFTP_BACKOFF		6		/* the timeout grows to 64 times */
+#define TFTP_WAIT_MAX		(60 * 1000000ULL)	/* us, any one wait */
+#define TFTP_LEASH_MIN		(2 * 1000000ULL)	/* us, for the first ACK */
+#define TFTP_LEASH_MAX		(10 * 1000000ULL)
 
 /* tftp_window_ack() results. */
 #define TFTP_ACK_NEW		0	/* window moved */
@@ -202,7 +210,11 @@ void		 tftp_window_set_last(struct tftp_window *, uint64_t);
 uint64_t	 tftp_window_room(const struct tftp_window *);
 void		 tftp_window_sent(struct tftp_window *, uint64_t, uint64_t);
 int		 tftp_window_ack(struct tftp_window *, uint16_t, uint64_t);
-void		 tftp_window_timeout(struct tftp_window *);
+void		 tftp_window_timer(struct tftp_window *, uint64_t,
+		    unsigned int);
+uint64_t	 tftp_window_wait(const struct tftp_window *);
+int		 tftp_window_timeout(struct tftp_window *);
+void		 tftp_window_again(struct tftp_window *);
 int		 tftp_window_done(const struct tftp_window *);
 
 #endif /* NB_TFTP_H */

@@ -39,9 +39,9 @@
  * talking to an address that never asked (a request's source is
  * whatever the sender wrote): its first packet goes once, and once more
  * only when the same request comes again; no timer resends it, and the
- * transfer ends when no acknowledgement comes within XFER_LEASH.  Every
- * transfer ends after its lifetime, whatever its client asked for, and
- * no wait for an acknowledgement is longer than XFER_WAIT_MAX.
+ * transfer ends when no acknowledgement comes within the leash
+ * (tftp_window_wait()).  Every transfer ends after its lifetime,
+ * whatever its client asked for.
  */
 
 #include <sys/types.h>
@@ -78,11 +78,7 @@
 #define XFER_SCRATCH	65536		/* one batch: a GSO train's worth */
 #define XFER_GSO_SEGS	64		/* the kernel's UDP_MAX_SEGMENTS */
 #define XFER_GSO_BYTES	65000		/* payload of one UDP datagram */
-#define XFER_BACKOFF	6		/* the interval grows to 64 times */
 #define XFER_RXBUF	(TFTP_HDRLEN + TFTP_ERRMSG_MAX)
-#define XFER_LEASH_MIN	(2 * 1000000ULL)	/* us, for the first ACK */
-#define XFER_LEASH_MAX	(10 * 1000000ULL)
-#define XFER_WAIT_MAX	(60 * 1000000ULL)	/* us, any one wait */
 
 struct xfer {
 	RB_ENTRY(xfer)		 entry;		/* by client address */
@@ -104,15 +100,11 @@ struct xfer {
 	uint64_t		 nabytes;	/* netascii bytes produced */
 	uint64_t		 start;
 	uint64_t		 moved;		/* the last acknowledgement */
-	uint64_t		 interval;	/* microseconds */
 	uint64_t		 deadline;	/* resend when no progress */
 	uint64_t		 fire;		/* the timer's time, if armed */
 	int			 armed;
-	unsigned int		 retries;
-	unsigned int		 tries;
 	unsigned int		 retransmits;
 	unsigned int		 strangers;	/* packets from other ports */
-	int			 verified;	/* the client acknowledged */
 	int			 reanswered;	/* first packet went twice */
 	uint64_t		 lifetime;	/* us */
 	uint32_t		 ratelimit;	/* ERRORs to strangers */
@@ -281,7 +273,7 @@ xfer_peer_busy(const struct sockaddr *peer, uint64_t reqhash)
 		return 0;
 	if ((x = RB_FIND(xfer_tree, &xfers, &key)) == NULL)
 		return 0;
-	if (!x->verified && x->reqhash == reqhash) {
+	if (!x->win.verified && x->reqhash == reqhash) {
 		xfer_reanswer(x);
 		return 1;
 	}
@@ -322,11 +314,8 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 	x->mode = p->mode;
 	x->reqhash = p->reqhash;
 	x->opts = p->opts;
-	x->retries = p->retries;
 	x->lifetime = (uint64_t)p->lifetime * 1000000;
 	x->ratelimit = p->ratelimit;
-	secs = p->opts.timeout ? p->opts.timeout : p->timeout;
-	x->interval = (uint64_t)(secs ? secs : 1) * 1000000;
 	x->start = x->moved = ev_now();
 	sa_ntop((struct sockaddr *)&x->peer, x->client, sizeof(x->client));
 	if ((x->file = strdup(p->file)) == NULL)
@@ -344,6 +333,9 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 	if (epoll_ctl(xfer_epfd, EPOLL_CTL_ADD, x->sock, &ev) == -1)
 		goto fail;
 	tftp_window_init(&x->win, x->opts.windowsize, p->oack);
+	secs = p->opts.timeout ? p->opts.timeout : p->timeout;
+	tftp_window_timer(&x->win, (uint64_t)(secs ? secs : 1) * 1000000,
+	    p->retries);
 	if (x->mode == TFTP_MODE_OCTET)
 		tftp_window_set_last(&x->win,
 		    tftp_last_block(x->src.size, x->opts.blksize));
@@ -801,9 +793,7 @@ xfer_ack(struct xfer *x, uint16_t block)
 	default:
 		return 0;
 	}
-	x->tries = 0;
 	x->moved = ev_now();
-	x->verified = 1;
 	if (tftp_window_done(&x->win)) {
 		xfer_end(x, LOG_INFO, CTL_S_DONE, "",
 		    "transfer done client=%s file=%s bytes=%llu ms=%llu "
@@ -873,14 +863,14 @@ xfer_error(struct xfer *x, uint16_t code, const char *msg)
 }
 
 /*
- * No progress for an interval: resend from the first unacknowledged
- * block (or the OACK) and wait twice as long, up to retries times.
+ * No progress for tftp_window_wait(): resend from the first block not
+ * acknowledged (or the OACK), or give up.
  */
 static void
 xfer_timeout(void *arg)
 {
 	struct xfer	*x = arg;
-	uint64_t	 now = ev_now();
+	uint64_t	 now = ev_now(), inflight;
 
 	x->armed = 0;
 	if (now < x->deadline) {
@@ -894,7 +884,8 @@ xfer_timeout(void *arg)
 		xfer_free(x);
 		return;
 	}
-	if (++x->tries > x->retries) {
+	inflight = x->win.next - x->win.first;
+	if (tftp_window_timeout(&x->win) == -1) {
 		if (x->win.first == 0)
 			/* EDK2 asks for tsize this way and walks off. */
 			xfer_log(x, LOG_DEBUG, "transfer abandoned client=%s "
@@ -911,9 +902,7 @@ xfer_timeout(void *arg)
 		xfer_free(x);
 		return;
 	}
-	x->retransmits += x->win.next > x->win.first ?
-	    x->win.next - x->win.first : 1;
-	tftp_window_timeout(&x->win);
+	x->retransmits += inflight > 0 ? inflight : 1;
 	if (xfer_send(x) == -1) {
 		xfer_free(x);
 		return;
@@ -929,20 +918,8 @@ xfer_timeout(void *arg)
 static void
 xfer_arm(struct xfer *x)
 {
-	unsigned int	 shift;
-	uint64_t	 wait;
+	uint64_t	 wait = xfer_wait(x, tftp_window_wait(&x->win));
 
-	shift = x->tries < XFER_BACKOFF ? x->tries : XFER_BACKOFF;
-	wait = x->interval << shift;
-	/*
-	 * An OACK whose ACK was lost: a client that times out as we do
-	 * sends that ACK again just after our timer would have fired, and
-	 * some (atftp) abort on an OACK they already answered.  Let theirs
-	 * fire first.
-	 */
-	if (x->win.first == 0)
-		wait += wait / 4;
-	wait = xfer_wait(x, wait);
 	x->deadline = ev_now() + wait;
 	if (!x->armed || x->fire > x->deadline) {
 		ev_timer_arm(x->timer, wait);
@@ -951,24 +928,12 @@ xfer_arm(struct xfer *x)
 	}
 }
 
-/*
- * Before the first acknowledgement the timer is the leash: twice the
- * client's timeout, within XFER_LEASH_MIN and XFER_LEASH_MAX.  After it,
- * no wait is longer than XFER_WAIT_MAX nor goes past the lifetime.
- */
+/* No wait goes past the transfer's lifetime. */
 static uint64_t
 xfer_wait(const struct xfer *x, uint64_t wait)
 {
 	uint64_t	 left, used = ev_now() - x->start;
 
-	if (!x->verified) {
-		wait = 2 * x->interval;
-		if (wait < XFER_LEASH_MIN)
-			wait = XFER_LEASH_MIN;
-		if (wait > XFER_LEASH_MAX)
-			wait = XFER_LEASH_MAX;
-	} else if (wait > XFER_WAIT_MAX)
-		wait = XFER_WAIT_MAX;
 	left = used < x->lifetime ? x->lifetime - used : 0;
 	return wait < left ? wait : left;
 }
@@ -988,7 +953,7 @@ xfer_reanswer(struct xfer *x)
 	}
 	x->reanswered = 1;
 	x->retransmits++;
-	tftp_window_timeout(&x->win);
+	tftp_window_again(&x->win);
 	if (xfer_send(x) == -1)
 		xfer_free(x);
 }
@@ -997,7 +962,7 @@ xfer_reanswer(struct xfer *x)
 static int
 xfer_unverified(struct xfer *x)
 {
-	if (x->verified)
+	if (x->win.verified)
 		return 0;
 	/* EDK2 asks for tsize this way and walks off. */
 	log_debug("transfer abandoned client=%s file=%s reason=\"%s not "
