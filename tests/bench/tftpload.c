@@ -26,13 +26,16 @@
  * netem.  It is written to be independent of tftpd/tftp.c on purpose: a
  * shared bug would not show.
  *
- *	tftpload [-tv] [-b blksize] [-w windowsize] [-n count]
+ *	tftpload [-Ptv] [-b blksize] [-w windowsize] [-n count]
  *	    [-d delay_ms] [-T timeout_ms] [-r retries] [-D dally_ms]
  *	    [-R ramp_us] [-B rcvbuf] [-l localfile | -s sha256 -S size]
  *	    [-p port] host file
  *
  * -b, -w, -t ask for blksize, windowsize and tsize (not asked if not
- * given); -n runs count transfers at once, started ramp_us apart; -d
+ * given); -P starts each transfer as EDK2 (OVMF) does, with a size
+ * probe: the request with tsize added, ERROR 8 in answer to the OACK,
+ * then the download from a new port; -n runs count transfers at once,
+ * started ramp_us apart; -d
  * holds every packet we send for delay_ms; -T and -r are the retransmit
  * timeout and the tries without progress before a transfer fails; -D
  * keeps answering a resent last block for dally_ms after the end; -B
@@ -114,6 +117,7 @@ struct xfer {
 	uint32_t		 windowsize;
 	uint32_t		 inwin;		/* blocks since the last ACK */
 	int			 reacked;	/* no re-ACK until progress */
+	int			 probing;	/* -P: the size probe is out */
 	int			 got_oack;
 	uint64_t		 blocks;	/* in-order blocks received */
 	uint64_t		 bytes;
@@ -150,6 +154,7 @@ static struct {
 	uint32_t		 blksize;	/* 0: do not ask */
 	uint32_t		 windowsize;	/* 0: do not ask */
 	int			 tsize;
+	int			 probe;
 	unsigned int		 count;
 	uint64_t		 delay;		/* ns to hold each packet */
 	uint64_t		 timeout;	/* ns */
@@ -186,8 +191,10 @@ static void	 raise_nofile(unsigned int);
 static int	 sock_open(void);
 static void	 sock_rcvbuf(int, uint32_t, uint32_t);
 static void	 rrq_add(uint8_t *, size_t, size_t *, const char *);
-static size_t	 rrq_build(uint8_t *, size_t);
+static size_t	 rrq_build(uint8_t *, size_t, int);
 static void	 xfer_start(struct xfer *, uint64_t);
+static void	 xfer_request(struct xfer *, uint64_t);
+static void	 probe_done(struct xfer *, uint64_t);
 static void	 xfer_send(struct xfer *, const uint8_t *, size_t, int,
 		    uint64_t);
 static void	 raw_send(struct xfer *, const uint8_t *, size_t, int);
@@ -219,7 +226,7 @@ static unsigned int report(uint64_t);
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tftpload [-tv] [-b blksize] [-w windowsize] "
+	fprintf(stderr, "usage: tftpload [-Ptv] [-b blksize] [-w windowsize] "
 	    "[-n count] [-d delay_ms]\n"
 	    "\t[-T timeout_ms] [-r retries] [-D dally_ms] [-R ramp_us] "
 	    "[-B rcvbuf]\n"
@@ -391,7 +398,7 @@ rrq_add(uint8_t *buf, size_t bufsz, size_t *off, const char *s)
 }
 
 static size_t
-rrq_build(uint8_t *buf, size_t bufsz)
+rrq_build(uint8_t *buf, size_t bufsz, int probe)
 {
 	char	 num[16];
 	size_t	 off = 2;
@@ -410,7 +417,7 @@ rrq_build(uint8_t *buf, size_t bufsz)
 		rrq_add(buf, bufsz, &off, "windowsize");
 		rrq_add(buf, bufsz, &off, num);
 	}
-	if (opt.tsize) {
+	if (opt.tsize || probe) {
 		rrq_add(buf, bufsz, &off, "tsize");
 		rrq_add(buf, bufsz, &off, "0");
 	}
@@ -420,6 +427,18 @@ rrq_build(uint8_t *buf, size_t bufsz)
 static void
 xfer_start(struct xfer *x, uint64_t now)
 {
+	x->start = now;
+	x->probing = opt.probe;
+	if (opt.havesha)
+		SHA256Init(&x->sha);
+	xfer_request(x, now);
+	nstarted++;
+}
+
+/* A request from a socket of its own: the probe, or the download. */
+static void
+xfer_request(struct xfer *x, uint64_t now)
+{
 	struct epoll_event	 ev;
 	uint8_t			 pkt[1024];
 	size_t			 len;
@@ -428,10 +447,8 @@ xfer_start(struct xfer *x, uint64_t now)
 	x->blksize = 512;
 	x->windowsize = 1;
 	x->tsize = -1;
+	x->tries = 0;
 	x->state = X_RRQ;
-	x->start = now;
-	if (opt.havesha)
-		SHA256Init(&x->sha);
 	/* Size for what we ask: the OACK can only lower it. */
 	sock_rcvbuf(x->fd, opt.blksize ? opt.blksize : 512,
 	    opt.windowsize ? opt.windowsize : 1);
@@ -440,10 +457,25 @@ xfer_start(struct xfer *x, uint64_t now)
 	ev.data.ptr = x;
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, x->fd, &ev) == -1)
 		err(1, "epoll_ctl");
-	len = rrq_build(pkt, sizeof(pkt));
+	len = rrq_build(pkt, sizeof(pkt), x->probing);
 	xfer_send(x, pkt, len, 1, now);
 	timer_arm(x, Q_RETRANSMIT, now + opt.delay + opt.timeout);
-	nstarted++;
+}
+
+/*
+ * EDK2's GetInfo: it has the size (or learnt that the server ignores
+ * options), says ERROR 8 and asks for the file from a new port.
+ */
+static void
+probe_done(struct xfer *x, uint64_t now)
+{
+	send_error(x, EOPTNEG, "User aborted the transfer");
+	if (epoll_ctl(epfd, EPOLL_CTL_DEL, x->fd, NULL) == -1)
+		err(1, "epoll_ctl");
+	close(x->fd);
+	x->probing = 0;
+	x->got_oack = 0;
+	xfer_request(x, now);
 }
 
 /* Everything we send goes through here, to be held when asked. */
@@ -589,7 +621,7 @@ on_timeout(struct xfer *x, uint64_t now)
 		return;
 	}
 	if (x->state == X_RRQ) {
-		len = rrq_build(pkt, sizeof(pkt));
+		len = rrq_build(pkt, sizeof(pkt), x->probing);
 		xfer_send(x, pkt, len, 1, now);
 	} else {
 		/* Ask for the window again from the first missing block. */
@@ -611,7 +643,7 @@ drain(struct xfer *x)
 	}			 cm[BATCH];
 	struct cmsghdr		*c;
 	uint64_t		 now;
-	int			 i, n, round;
+	int			 i, n, round, fd = x->fd;
 
 	for (round = 0; round < MAXDRAIN; round++) {
 		for (i = 0; i < BATCH; i++) {
@@ -643,6 +675,8 @@ drain(struct xfer *x)
 					    sizeof(x->drops));
 			on_packet(x, iov[i].iov_base, msgs[i].msg_len,
 			    &from[i], msgs[i].msg_hdr.msg_namelen, now);
+			if (x->fd != fd)
+				return;	/* the probe is over */
 		}
 		if (n < BATCH)
 			return;
@@ -661,6 +695,13 @@ on_packet(struct xfer *x, const uint8_t *p, size_t len,
 		return;
 	op = p[0] << 8 | p[1];
 	block = p[2] << 8 | p[3];
+	if (x->probing && (op == OP_OACK || op == OP_DATA)) {
+		if (op == OP_OACK)
+			on_oack(x, p + 2, len - 2, now);
+		if (x->state != X_FAILED)
+			probe_done(x, now);
+		return;
+	}
 	switch (op) {
 	case OP_DATA:
 		on_data(x, block, p + HDRLEN, len - HDRLEN, now);
@@ -735,6 +776,8 @@ on_oack(struct xfer *x, const uint8_t *p, size_t len, uint64_t now)
 		}
 	}
 	x->got_oack = 1;
+	if (x->probing)
+		return;
 	sock_rcvbuf(x->fd, x->blksize, x->windowsize);
 	send_ack(x, now);
 	timer_arm(x, Q_RETRANSMIT, now + opt.delay + opt.timeout);
@@ -757,7 +800,8 @@ oack_option(struct xfer *x, const char *name, const char *value)
 		if (errstr != NULL)
 			return -1;
 		x->windowsize = v;
-	} else if (strcasecmp(name, "tsize") == 0 && opt.tsize) {
+	} else if (strcasecmp(name, "tsize") == 0 &&
+	    (opt.tsize || x->probing)) {
 		v = strtonum(value, 0, INT64_MAX, &errstr);
 		if (errstr != NULL)
 			return -1;
@@ -1009,9 +1053,12 @@ main(int argc, char *argv[])
 	opt.timeout = 1000 * MSEC;
 	opt.retries = 10;
 	opt.size = -1;
-	while ((ch = getopt(argc, argv, "B:b:D:d:l:n:p:R:r:S:s:T:tvw:")) !=
+	while ((ch = getopt(argc, argv, "B:b:D:d:l:n:Pp:R:r:S:s:T:tvw:")) !=
 	    -1) {
 		switch (ch) {
+		case 'P':
+			opt.probe = 1;
+			break;
 		case 'B':
 			opt.rcvbuf = number(optarg, 1024, INT32_MAX / 2,
 			    "rcvbuf");
