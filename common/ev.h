@@ -47,6 +47,7 @@ void		 ev_timer_disarm(struct ev_timer *);
 void		 ev_timer_del(struct ev_timer *);
 void		 ev_signal_add(int, ev_signal_cb, void *);
 void		 ev_batch(int, ev_batch_cb, void *);
+void		 ev_batch_poll(uint64_t);
 int		 ev_run(void);
 void		 ev_exit(int);
 uint64_t	 ev_now(void);

@@ -697,7 +697,7 @@ tftp_window_init(struct tftp_window *w, uint16_t size, int oack)
 	w->last = TFTP_LAST_UNKNOWN;
 	w->hold = 0;
 	w->resent = w->acked = 0;
-	w->probe = w->rtt = TFTP_NONE;
+	w->probe = w->rtt = w->srtt = TFTP_NONE;
 	w->size = size > 0 ? size : 1;
 	w->interval = 1000000;
 	w->tries = 0;
@@ -753,6 +753,8 @@ window_time(struct tftp_window *w, uint64_t abs, uint64_t now)
 	rtt = now > w->probe_t ? now - w->probe_t : 1;
 	if (rtt < w->rtt)
 		w->rtt = rtt;
+	/* The shortest decides resends; the recent ones, what to expect. */
+	w->srtt = w->srtt == TFTP_NONE ? rtt : (7 * w->srtt + rtt) / 8;
 	w->probe = TFTP_NONE;
 }
 

@@ -159,6 +159,7 @@ struct tftp_window {
 	uint64_t	 probe;		/* block timed for the round trip */
 	uint64_t	 probe_t;	/* when it was sent */
 	uint64_t	 rtt;		/* shortest round trip seen */
+	uint64_t	 srtt;		/* smoothed round trip */
 	uint64_t	 acked;		/* time of the last new ACK */
 	uint64_t	 interval;	/* first retransmission timeout */
 	unsigned int	 tries;		/* timeouts since the last progress */

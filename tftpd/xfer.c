@@ -28,8 +28,10 @@
  * epoll_wait() serves the acknowledgements of many transfers.  The
  * kernel copies a datagram when it is sent, so nothing of a window
  * needs to outlive the call: a resend reads the blocks again from the
- * page cache.  Memory per transfer is this structure, plus one packet
- * in netascii mode, plus the script for a virtual file.
+ * page cache.  A client that answers within microseconds is polled
+ * for, not slept on (xfer_expect()).  Memory per transfer is this
+ * structure, plus one packet in netascii mode, plus the script for a
+ * virtual file.
  *
  * The socket is not connected to the client: a connected socket would
  * never see packets from another port, and RFC 1350 wants those
@@ -79,6 +81,7 @@
 #define XFER_GSO_SEGS	64		/* the kernel's UDP_MAX_SEGMENTS */
 #define XFER_GSO_BYTES	65000		/* payload of one UDP datagram */
 #define XFER_RXBUF	(TFTP_HDRLEN + TFTP_ERRMSG_MAX)
+#define XFER_POLL_MAX	100		/* us to poll for an ACK, at most */
 
 struct xfer {
 	RB_ENTRY(xfer)		 entry;		/* by client address */
@@ -126,6 +129,7 @@ static void	 xfer_gso(struct xfer *);
 static void	 xfer_gso_off(struct xfer *);
 static void	 xfer_free(struct xfer *);
 static int	 xfer_send(struct xfer *);
+static void	 xfer_expect(const struct xfer *);
 static int	 xfer_send_pkt(struct xfer *, const void *, size_t);
 static int	 xfer_send_oack(struct xfer *);
 static int	 xfer_send_batch(struct xfer *, uint64_t);
@@ -164,6 +168,7 @@ static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
 static int		 xfer_epfd = -1;
 static unsigned int	 nxfers;
 static uint8_t		*scratch;
+
 static struct mmsghdr	 mmsg[XFER_BATCH];
 static struct iovec	 miov[XFER_BATCH];	/* one per message */
 static struct iovec	 riov[XFER_BATCH];	/* one per block read */
@@ -183,6 +188,7 @@ xfer_init(void)
 {
 	if ((scratch = malloc(XFER_SCRATCH)) == NULL)
 		fatal("%s", __func__);
+
 	if ((xfer_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	ev_batch(xfer_epfd, xfer_batch, NULL);
@@ -474,8 +480,27 @@ xfer_send(struct xfer *x)
 		 * believes an ACK that shows a gap.
 		 */
 		tftp_window_sent(&x->win, n, ev_clock());
+		xfer_expect(x);
 	}
 	return 0;
+}
+
+/*
+ * A client that answered within XFER_POLL_MAX so far will likely answer
+ * this burst as soon: the loop polls for it that long, twice the
+ * smoothed round trip at most, before it sleeps.  Lockstep on a fast
+ * link is one round trip a block, and on the machines measured
+ * (BENCHMARKS.md) a sleep and a wakeup cost the server more than the
+ * wait.  A slow client, or one far away, is waited for asleep.
+ */
+static void
+xfer_expect(const struct xfer *x)
+{
+	uint64_t	 srtt = x->win.srtt;
+
+	if (srtt == TFTP_NONE || srtt > XFER_POLL_MAX)
+		return;
+	ev_batch_poll(2 * srtt < XFER_POLL_MAX ? 2 * srtt : XFER_POLL_MAX);
 }
 
 /*
