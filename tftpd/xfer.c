@@ -28,10 +28,11 @@
  * epoll_wait() serves the acknowledgements of many transfers.  The
  * kernel copies a datagram when it is sent, so nothing of a window
  * needs to outlive the call: a resend reads the blocks again from the
- * page cache.  A client that answers within microseconds is polled
- * for, not slept on (xfer_expect()).  Memory per transfer is this
- * structure, plus one packet in netascii mode, plus the script for a
- * virtual file.
+ * page cache.  Blocks too large for a train are spliced from the page
+ * cache instead, without the copy.  A client that answers within
+ * microseconds is polled for, not slept on (xfer_expect()).  Memory per
+ * transfer is this structure, plus one packet in netascii mode, plus
+ * the script for a virtual file.
  *
  * The socket is not connected to the client: a connected socket would
  * never see packets from another port, and RFC 1350 wants those
@@ -55,6 +56,7 @@
 #include <netinet/udp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +84,8 @@
 #define XFER_GSO_BYTES	65000		/* payload of one UDP datagram */
 #define XFER_RXBUF	(TFTP_HDRLEN + TFTP_ERRMSG_MAX)
 #define XFER_POLL_MAX	100		/* us to poll for an ACK, at most */
+#define XFER_SPLICE_MIN	32768		/* blksize spliced from the file */
+#define XFER_PIPE	(256 * 1024)	/* any block and its page ends */
 
 struct xfer {
 	RB_ENTRY(xfer)		 entry;		/* by client address */
@@ -95,6 +99,7 @@ struct xfer {
 	struct tftp_opts	 opts;
 	struct tftp_window	 win;
 	unsigned int		 gso;		/* blocks per GSO train */
+	int			 splice;	/* blocks go by splice() */
 	struct tftp_netascii	 na;
 	uint64_t		 na_in;		/* source bytes converted */
 	uint8_t			*pkt;		/* netascii: block in flight */
@@ -133,6 +138,9 @@ static void	 xfer_expect(const struct xfer *);
 static int	 xfer_send_pkt(struct xfer *, const void *, size_t);
 static int	 xfer_send_oack(struct xfer *);
 static int	 xfer_send_batch(struct xfer *, uint64_t);
+static int	 xfer_send_splice(struct xfer *);
+static int	 xfer_splice_in(struct xfer *, off_t, size_t);
+static void	 xfer_pipe_drain(void);
 static size_t	 xfer_layout(struct xfer *, unsigned int);
 static unsigned int xfer_msgs(struct xfer *, unsigned int);
 static int	 xfer_read(struct xfer *, unsigned int, size_t);
@@ -168,7 +176,7 @@ static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
 static int		 xfer_epfd = -1;
 static unsigned int	 nxfers;
 static uint8_t		*scratch;
-
+static int		 spipe[2] = { -1, -1 };	/* file to socket */
 static struct mmsghdr	 mmsg[XFER_BATCH];
 static struct iovec	 miov[XFER_BATCH];	/* one per message */
 static struct iovec	 riov[XFER_BATCH];	/* one per block read */
@@ -188,7 +196,15 @@ xfer_init(void)
 {
 	if ((scratch = malloc(XFER_SCRATCH)) == NULL)
 		fatal("%s", __func__);
-
+	if (pipe2(spipe, O_CLOEXEC | O_NONBLOCK) == -1 ||
+	    fcntl(spipe[1], F_SETPIPE_SZ, XFER_PIPE) < XFER_PIPE) {
+		log_warn("splice pipe: large blocks are copied");
+		if (spipe[0] != -1) {
+			close(spipe[0]);
+			close(spipe[1]);
+		}
+		spipe[0] = spipe[1] = -1;
+	}
 	if ((xfer_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	ev_batch(xfer_epfd, xfer_batch, NULL);
@@ -346,6 +362,9 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 		tftp_window_set_last(&x->win,
 		    tftp_last_block(x->src.size, x->opts.blksize));
 	xfer_gso(x);
+	x->splice = x->mode == TFTP_MODE_OCTET && x->src.fd != -1 &&
+	    spipe[0] != -1 && x->gso == 0 &&
+	    x->opts.blksize >= XFER_SPLICE_MIN;
 	if (RB_INSERT(xfer_tree, &xfers, x) != NULL)
 		fatalx("%s: two transfers for %s", __func__, x->client);
 	x->listed = 1;
@@ -462,6 +481,8 @@ xfer_send(struct xfer *x)
 			n = xfer_send_oack(x);
 		else if (x->mode == TFTP_MODE_NETASCII)
 			n = xfer_send_netascii(x);
+		else if (x->splice)
+			n = xfer_send_splice(x);
 		else
 			n = xfer_send_batch(x, room);
 		if (n == -1)
@@ -569,6 +590,89 @@ xfer_send_batch(struct xfer *x, uint64_t room)
 	for (blocks = 0, i = 0; i < (unsigned int)sent; i++)
 		blocks += (miov[i].iov_len + slot - 1) / slot;
 	return blocks < n ? blocks : n;
+}
+
+/*
+ * A large block, which no GSO train can hold, goes without a copy in
+ * user space: the file's pages are spliced into a pipe (all of the
+ * block, or the file was cut short: ERROR 0), its header is corked with
+ * MSG_MORE and the pages spliced on into the datagram.  That is one copy
+ * of 64 KiB fewer than a read into the scratch buffer, most of the work
+ * at this size.  The kernel discards a corked datagram when appending
+ * to it fails (a full socket: EAGAIN), so no half block is ever left on
+ * the socket: the block goes again whole when the socket drains.
+ * Returns as xfer_send_batch() does.
+ */
+static int
+xfer_send_splice(struct xfer *x)
+{
+	uint8_t		 hdr[TFTP_HDRLEN];
+	uint64_t	 off = (x->win.next - 1) * x->opts.blksize;
+	size_t		 len = 0, done;
+	ssize_t		 n;
+
+	if (off < x->src.size)
+		len = x->src.size - off < x->opts.blksize ?
+		    x->src.size - off : x->opts.blksize;
+	tftp_build_data(hdr, sizeof(hdr), tftp_block_wire(x->win.next));
+	if (len == 0)
+		return xfer_send_pkt(x, hdr, sizeof(hdr));
+	if (xfer_splice_in(x, off, len) == -1)
+		return -1;
+	if (sendto(x->sock, hdr, sizeof(hdr), MSG_MORE,
+	    (struct sockaddr *)&x->peer, x->peerlen) == -1) {
+		xfer_pipe_drain();
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		xfer_fail(x, "send", errno);
+		return -1;
+	}
+	for (done = 0; done < len; done += n)
+		if ((n = splice(spipe[0], NULL, x->sock, NULL, len - done,
+		    0)) <= 0)
+			break;
+	if (done == len)
+		return 1;
+	xfer_pipe_drain();
+	if (n == -1 && errno == ENOBUFS)
+		return 1;	/* lost, see xfer_send_pkt() */
+	if (n == 0 || errno == EAGAIN || errno == EINTR)
+		return 0;
+	xfer_fail(x, "send", errno);
+	return -1;
+}
+
+/* The block's len bytes from off into the pipe; -1 (logged) if not. */
+static int
+xfer_splice_in(struct xfer *x, off_t off, size_t len)
+{
+	size_t	 done;
+	ssize_t	 n = 0;
+
+	for (done = 0; done < len; done += n)
+		if ((n = splice(x->src.fd, &off, spipe[1], NULL, len - done,
+		    0)) <= 0)
+			break;
+	if (done == len)
+		return 0;
+	xfer_pipe_drain();
+	if (n == -1)
+		xfer_fail(x, "read", errno);
+	else
+		xfer_fail(x, "file shrank", 0);
+	xfer_error(x, TFTP_EUNDEF, "read error");
+	return -1;
+}
+
+/* Whatever a failed block left in the pipe. */
+static void
+xfer_pipe_drain(void)
+{
+	int	 saved = errno;
+
+	while (read(spipe[0], scratch, XFER_SCRATCH) > 0)
+		;
+	errno = saved;
 }
 
 /*

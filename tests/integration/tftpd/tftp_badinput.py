@@ -414,6 +414,35 @@ def test_probe_then_download(srv, digest):
           "probe then download: logged (debug)")
 
 
+def test_file_shrinks(srv):
+    """A file cut short while it is sent ends the transfer with ERROR 0,
+    never with a short block that a client would take for the end of the
+    file: blocks read into the buffer (1468) and blocks spliced from the
+    page cache (65464) alike."""
+    for blksize, cut in ((1468, 15000), (65464, 140000)):
+        what = "file cut short at blksize %d" % blksize
+        path = os.path.join(srv.root.path, "shrink")
+        with open(path, "wb") as f:
+            f.write(os.urandom(1 << 20))
+
+        def hook(c, block):
+            if block == 2:
+                os.truncate(path, cut)
+        c = tftplib.Client(HOST, timeout=1.0)
+        r = tftplib.download(HOST, "shrink", [("blksize", str(blksize))],
+                             timeout=1.0, on_block=hook, client=c)
+        port = c.sock.getsockname()[1]
+        c.close()
+        check(r.error is not None and r.error[0] == 0,
+              what + ": ERROR 0 (%r)" % (r.error,))
+        check(len(r.data) < cut and len(r.data) % blksize == 0,
+              what + ": only whole blocks from before the cut (%d bytes)"
+              % len(r.data))
+        check(srv.wait_log("transfer failed client=127.0.0.1:%d "
+                           "file=shrink reason=\"file shrank\"" % port),
+              what + ": logged")
+
+
 def test_max_sessions(srv, digest):
     check(srv.reload(EXTRA + "\tmax sessions 2\n"), "max sessions 2 loaded")
     held = []
@@ -466,6 +495,7 @@ def main():
         test_repeated_request(srv, digest)
         test_probe_then_download(srv, digest)
         test_silent_clients(srv)
+        test_file_shrinks(srv)
         test_max_sessions(srv, digest)
         test_still_serving(srv, digest)
         check_eq(srv.daemon.engine_pid(), engine, "the same engine served "
