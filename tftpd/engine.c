@@ -68,6 +68,7 @@
 #define REQ_BURST	64	/* requests per wakeup of a listener */
 #define NAME_LOG	200	/* bytes of a client's name in the log */
 #define VIS_FLAGS	(VIS_OCTAL | VIS_WHITE | VIS_DQ)
+#define FD_RESERVE	64	/* descriptors not for transfers */
 
 struct request {
 	struct listener		*l;
@@ -117,6 +118,7 @@ static void	 log_name(char *, size_t, const char *, size_t);
 static uint64_t	 req_hash(const uint8_t *, size_t);
 
 static struct engine_env	*env;
+static unsigned int		 fd_sessions;	/* the descriptors' room */
 static uint8_t			 reqbuf[REQ_MAX];
 static uint64_t			*c_requests;
 
@@ -159,24 +161,33 @@ tftpd_engine_reload(struct engine_env *e, struct netboot_conf *conf)
 	    t->retries, t->ratelimit, t->lifetime, xfer_count());
 }
 
-/* Each transfer holds a socket and a file: two descriptors. */
+/*
+ * Each transfer holds a socket and a file: two descriptors.  Sessions
+ * are capped by what the descriptors allow as by max sessions, so that
+ * a flood makes room (the oldest unacknowledged session goes) instead
+ * of running the engine out of descriptors.
+ */
 static void
 raise_nofile(void)
 {
 	struct rlimit	 rl;
-	rlim_t		 want;
+	rlim_t		 room;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		fatal("getrlimit");
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 		log_warn("setrlimit RLIMIT_NOFILE");
-	want = 2 * (rlim_t)env->dc->tftpd.max_sessions + 64;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
-		log_warnx("%llu descriptors serve about %llu sessions, not "
-		    "max sessions %u", (unsigned long long)rl.rlim_cur,
-		    (unsigned long long)(rl.rlim_cur - 64) / 2,
-		    env->dc->tftpd.max_sessions);
+	fd_sessions = UINT_MAX;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return;
+	room = rl.rlim_cur > FD_RESERVE ? (rl.rlim_cur - FD_RESERVE) / 2 : 0;
+	if (room < UINT_MAX)
+		fd_sessions = room;
+	if (fd_sessions < env->dc->tftpd.max_sessions)
+		log_warnx("%llu descriptors serve %u sessions, not max "
+		    "sessions %u", (unsigned long long)rl.rlim_cur,
+		    fd_sessions, env->dc->tftpd.max_sessions);
 }
 
 static void
@@ -221,7 +232,9 @@ request_handle(void *arg, const uint8_t *buf, size_t len,
 		    "file=%s", r.client, r.name);
 		return;
 	}
-	if (xfer_count() >= t->max_sessions) {
+	/* Full: the oldest session nobody acknowledged makes room. */
+	if ((xfer_count() >= t->max_sessions || xfer_count() >= fd_sessions) &&
+	    !xfer_evict_unverified()) {
 		set_refusal(&why, TFTP_EUNDEF, "server busy",
 		    "max sessions reached");
 		refuse(&r, &why);
@@ -282,7 +295,7 @@ request_serve(struct request *r)
 	struct tftp_limits	 lim;
 	struct refusal		 why;
 	int64_t			 fsize, nsize = -1;
-	char			 file[PATH_MAX * 4];
+	char			 file[NAME_LOG * 4 + 4];
 
 	request_iface(r);
 	if (source_open(r, &src, &why) == -1) {
@@ -308,7 +321,8 @@ request_serve(struct request *r)
 	p.retries = t->retries;
 	p.lifetime = t->lifetime;
 	p.ratelimit = t->ratelimit;
-	strvis(file, r->path, VIS_FLAGS);
+	/* What a session keeps of its name is cut like the log's. */
+	log_name(file, sizeof(file), r->path, strlen(r->path));
 	p.file = file;
 	p.reqhash = r->reqhash;
 	if (xfer_start(&p, &src) == -1) {

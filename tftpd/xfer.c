@@ -50,6 +50,7 @@
 #include <sys/types.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/queue.h>
 #include <sys/tree.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
@@ -86,9 +87,11 @@
 #define XFER_POLL_MAX	100		/* us to poll for an ACK, at most */
 #define XFER_SPLICE_MIN	32768		/* blksize spliced from the file */
 #define XFER_PIPE	(256 * 1024)	/* any block and its page ends */
+#define XFER_FRESH_MAX	(16 * 1024 * 1024)	/* script bytes, unverified */
 
 struct xfer {
 	RB_ENTRY(xfer)		 entry;		/* by client address */
+	TAILQ_ENTRY(xfer)	 fresh;		/* unverified, oldest first */
 	int			 sock;
 	struct ev_timer		*timer;
 	struct sockaddr_storage	 peer;
@@ -156,6 +159,9 @@ static int	 xfer_ack(struct xfer *, uint16_t);
 static void	 xfer_stranger(struct xfer *, const struct sockaddr_storage *,
 		    socklen_t, size_t);
 static void	 xfer_reanswer(struct xfer *);
+static void	 xfer_evict(struct xfer *);
+static void	 xfer_fresh_add(struct xfer *);
+static void	 xfer_fresh_del(struct xfer *);
 static int	 xfer_unverified(struct xfer *);
 static int	 xfer_expired(struct xfer *);
 static uint64_t	 xfer_wait(const struct xfer *, uint64_t);
@@ -173,6 +179,8 @@ static void	 xfer_log(struct xfer *, int, const char *, ...)
 		    __attribute__((__format__ (printf, 3, 4)));
 
 static struct xfer_tree	 xfers = RB_INITIALIZER(&xfers);
+static TAILQ_HEAD(, xfer) fresh = TAILQ_HEAD_INITIALIZER(fresh);
+static uint64_t		 fresh_bytes;	/* their rendered scripts */
 static int		 xfer_epfd = -1;
 static unsigned int	 nxfers;
 static uint8_t		*scratch;
@@ -315,6 +323,58 @@ xfer_peer_busy(const struct sockaddr *peer, uint64_t reqhash)
 }
 
 /*
+ * With every session taken, a new request takes the place of the oldest
+ * one that nobody acknowledged, as a SYN cache does: a flood of requests
+ * in other hosts' names cannot lock real clients out, who acknowledge
+ * within a round trip.  0 when every session is acknowledged.
+ */
+int
+xfer_evict_unverified(void)
+{
+	struct xfer	*x;
+
+	if ((x = TAILQ_FIRST(&fresh)) == NULL)
+		return 0;
+	xfer_evict(x);
+	return 1;
+}
+
+static void
+xfer_evict(struct xfer *x)
+{
+	log_debug("transfer abandoned client=%s file=%s reason=\"made room "
+	    "for a new request\"", x->client, x->file);
+	xfer_free(x);
+}
+
+/*
+ * The sessions nobody acknowledged yet, oldest first, and the memory of
+ * their rendered scripts, which is held within XFER_FRESH_MAX: past it
+ * the oldest go, as when the sessions are full.  The one just added
+ * stays, whatever its size (a script is bounded by the config).
+ */
+static void
+xfer_fresh_add(struct xfer *x)
+{
+	struct xfer	*old;
+
+	TAILQ_INSERT_TAIL(&fresh, x, fresh);
+	if (x->src.fd == -1)
+		fresh_bytes += x->src.size;
+	while (fresh_bytes > XFER_FRESH_MAX &&
+	    (old = TAILQ_FIRST(&fresh)) != x)
+		xfer_evict(old);
+}
+
+static void
+xfer_fresh_del(struct xfer *x)
+{
+	TAILQ_REMOVE(&fresh, x, fresh);
+	if (x->src.fd == -1)
+		fresh_bytes -= x->src.size;
+}
+
+/*
  * Starts sending.  The transfer owns src from here on, also when it
  * cannot start (-1): the caller then answers the client itself.
  */
@@ -342,9 +402,6 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 	sa_ntop((struct sockaddr *)&x->peer, x->client, sizeof(x->client));
 	if ((x->file = strdup(p->file)) == NULL)
 		goto fail;
-	if (x->mode == TFTP_MODE_NETASCII && (x->pkt = malloc(
-	    x->opts.blksize + TFTP_HDRLEN)) == NULL)
-		goto fail;
 	if ((x->sock = xfer_socket(p)) == -1)
 		goto fail;
 	if ((x->timer = ev_timer_new(xfer_timeout, x)) == NULL)
@@ -370,6 +427,7 @@ xfer_start(const struct xfer_params *p, struct xfer_src *src)
 	x->listed = 1;
 	nxfers++;
 	guard_session_add((struct sockaddr *)&x->peer);
+	xfer_fresh_add(x);
 	if (xfer_send(x) == -1) {
 		xfer_free(x);
 		return 0;	/* logged; the client hears nothing more */
@@ -455,6 +513,8 @@ xfer_free(struct xfer *x)
 		RB_REMOVE(xfer_tree, &xfers, x);
 		nxfers--;
 		guard_session_del((struct sockaddr *)&x->peer);
+		if (!x->win.verified)
+			xfer_fresh_del(x);
 	}
 	ev_timer_del(x->timer);
 	if (x->sock != -1) {
@@ -769,6 +829,12 @@ xfer_read(struct xfer *x, unsigned int n, size_t total)
 static int
 xfer_send_netascii(struct xfer *x)
 {
+	/* Made for the first block: after the OACK, once acknowledged. */
+	if (x->pkt == NULL && (x->pkt = malloc(x->opts.blksize +
+	    TFTP_HDRLEN)) == NULL) {
+		xfer_fail(x, "netascii buffer", errno);
+		return -1;
+	}
 	if (x->win.next != x->pktblock) {
 		if (netascii_fill(x) == -1)
 			return -1;
@@ -912,6 +978,7 @@ static int
 xfer_ack(struct xfer *x, uint16_t block)
 {
 	uint64_t	 sent = x->win.next;
+	int		 was = x->win.verified;
 
 	switch (tftp_window_ack(&x->win, block, ev_clock())) {
 	case TFTP_ACK_NEW:
@@ -923,6 +990,8 @@ xfer_ack(struct xfer *x, uint16_t block)
 		return 0;
 	}
 	x->moved = ev_now();
+	if (!was)
+		xfer_fresh_del(x);	/* acknowledged: it stays */
 	if (tftp_window_done(&x->win)) {
 		xfer_end(x, LOG_INFO, CTL_S_DONE, "",
 		    "transfer done client=%s file=%s bytes=%llu ms=%llu "

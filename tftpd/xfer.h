@@ -59,6 +59,7 @@ void		 xfer_init(void);
 int		 xfer_start(const struct xfer_params *, struct xfer_src *);
 unsigned int	 xfer_count(void);
 int		 xfer_peer_busy(const struct sockaddr *, uint64_t);
+int		 xfer_evict_unverified(void);
 void		 xfer_sessions(struct engine_env *);
 
 #endif /* TFTPD_XFER_H */

@@ -449,6 +449,7 @@ def test_max_sessions(srv, digest):
     for _ in range(2):
         c = tftplib.Client(HOST)
         op, _ = c.first(tftplib.rrq("f1m"))
+        c.send(tftplib.ack(1))		# acknowledged: it keeps its place
         held.append(c)
         check_eq(op, DATA, "a session within the limit")
     op, f = answer(tftplib.rrq("hello.txt"))
@@ -463,6 +464,19 @@ def test_max_sessions(srv, digest):
     time.sleep(0.3)
     r = tftplib.download(HOST, "f1m")
     check_eq(tftplib.sha(r.data), digest, "sessions end, room again")
+    # Sessions nobody acknowledged give way to a new request.
+    held = []
+    for _ in range(2):
+        c = tftplib.Client(HOST)
+        c.first(tftplib.rrq("f1m"))
+        held.append(c)
+    r = tftplib.download(HOST, "f1m")
+    check_eq(tftplib.sha(r.data), digest, "two unacknowledged sessions: "
+             "the oldest makes room for a real client")
+    check(srv.wait_log("reason=\"made room for a new request\""),
+          "made room: logged (debug)")
+    for c in held:
+        c.close()
     check(srv.reload(), "back to the test settings")
 
 
