@@ -20,8 +20,8 @@
  * answer to it goes to that host: so answers to requests (a first DATA
  * or OACK, every ERROR) are rate limited per source address, an ERROR is
  * never larger than twice the packet it answers, and no address holds
- * more than its share of the sessions.  A transfer's own rules, once its
- * client has acknowledged something, are in xfer.c.
+ * more than its share of the sessions.  A transfer's own rules (the
+ * leash, the resend, the lifetime) are in xfer.c and tftp.c's window.
  */
 
 #ifndef TFTPD_GUARD_H
