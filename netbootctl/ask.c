@@ -85,7 +85,10 @@ ask_query(const char *dir, const char *daemon, uint32_t what,
 	return 0;
 }
 
-/* 0 when reloaded; the daemon's word, or ours, in msgbuf. */
+/*
+ * 0 when reloaded, -2 when the daemon is not running, -1 when it did
+ * not take the config; the daemon's word, or ours, in msgbuf.
+ */
 int
 ask_reload(const char *dir, const char *daemon, char *msgbuf, size_t len)
 {
@@ -95,8 +98,11 @@ ask_reload(const char *dir, const char *daemon, char *msgbuf, size_t len)
 	int		 s, rv = -1;
 
 	memset(&r, 0, sizeof(r));
-	if ((s = ask_connect(dir, daemon, &r)) == -1 ||
-	    ask_send(s, CTL_RELOAD, 0, &r) == -1)
+	if ((s = ask_connect(dir, daemon, &r)) == -1) {
+		rv = r.down ? -2 : -1;
+		goto done;
+	}
+	if (ask_send(s, CTL_RELOAD, 0, &r) == -1)
 		goto done;
 	ipc_init(&ipc, s);
 	ipc_set_ntypes(&ipc, CTL_NTYPES);
@@ -140,6 +146,7 @@ ask_connect(const char *dir, const char *daemon, struct reply *r)
 		switch (errno) {
 		case ENOENT:
 		case ECONNREFUSED:
+			r->down = 1;
 			snprintf(r->why, sizeof(r->why), "not running (no "
 			    "daemon on %s)", sun.sun_path);
 			break;

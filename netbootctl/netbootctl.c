@@ -190,13 +190,16 @@ cmd_clients(const struct opts *o, int argc, char **argv)
 	return up > 0 ? 0 : 1;
 }
 
-/* Every daemon that runs, or the one named; 0 when all reloaded. */
+/*
+ * Every daemon that runs, or the one named: 0 when each reloaded.  A
+ * daemon not running fails a reload only when it was named.
+ */
 static int
 cmd_reload(const struct opts *o, int argc, char **argv)
 {
 	char	 msg[CTL_TEXTLEN + 160];
-	size_t	 i, asked = 0, ok = 0;
-	int	 n = 0;
+	size_t	 i, failed = 0, reloaded = 0;
+	int	 n = 0, rv;
 
 	if (argc > 2)
 		usage();
@@ -213,20 +216,21 @@ cmd_reload(const struct opts *o, int argc, char **argv)
 	for (i = 0; i < NDAEMONS; i++) {
 		if (argc == 2 && strcmp(argv[1], daemon_names[i]) != 0)
 			continue;
-		asked++;
-		if (ask_reload(o->dir, daemon_names[i], msg, sizeof(msg)) == 0)
-			ok++;
+		rv = ask_reload(o->dir, daemon_names[i], msg, sizeof(msg));
+		if (rv == 0)
+			reloaded++;
+		else if (rv == -1 || argc == 2)
+			failed++;
 		if (o->json) {
 			if (n++ > 0)
 				fputc(',', stdout);
-			json_result(stdout, daemon_names[i], ok == (size_t)n,
-			    msg);
+			json_result(stdout, daemon_names[i], rv == 0, msg);
 		} else
 			printf("%s: %s\n", daemon_names[i], msg);
 	}
 	if (o->json)
 		fputs("]}\n", stdout);
-	return ok == asked ? 0 : 1;
+	return failed == 0 && reloaded > 0 ? 0 : 1;
 }
 
 /* Like top(1): the daemons, transfers with progress, recent clients. */

@@ -29,6 +29,7 @@
 struct reply {
 	const char		*daemon;
 	int			 up;		/* it answered */
+	int			 down;		/* nothing listens */
 	char			 why[CTL_TEXTLEN + 64];	/* when it did not */
 	struct ctl_status	 st;
 	struct ctl_counter	*counters;

@@ -1265,8 +1265,10 @@ xfer_end(struct xfer *x, int pri, enum ctl_state state, const char *why,
 	report_finish(&s);
 	if (state == CTL_S_DONE)
 		(*c_done)++;
-	else
+	else {
 		(*c_failed)++;
+		report_count("failures", "reason", why, 1);
+	}
 	*c_bytes += s.bytes;
 	*c_retransmits += s.retransmits;
 }

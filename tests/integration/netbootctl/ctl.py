@@ -288,6 +288,15 @@ def test_one_down(ctl, httpd):
     rc, doc = ctl.json("clients")
     check(rc == 0 and any(c["mac"] == MAC for c in doc["clients"]),
           "clients still shows the machine from the other two")
+    rc, doc = ctl.json("reload")
+    res = {d["daemon"]: d["ok"] for d in doc["reload"]} if doc else {}
+    check(rc == 0 and res == {"tftpd": True, "httpbootd": False,
+                              "dhcpd-proxy": True},
+          "reload reloads the two that run, and says the third does not: "
+          "%r" % res)
+    r = ctl.run("reload", "httpbootd")
+    check(r.returncode == 1 and b"not running" in r.stdout,
+          "reload of the daemon that is down fails")
 
 
 def main():
