@@ -342,8 +342,8 @@ xfer_evict_unverified(void)
 static void
 xfer_evict(struct xfer *x)
 {
-	log_debug("transfer abandoned client=%s file=%s reason=\"made room "
-	    "for a new request\"", x->client, x->file);
+	xfer_log(x, LOG_DEBUG, "transfer abandoned client=%s file=%s "
+	    "reason=\"made room for a new request\"", x->client, x->file);
 	xfer_free(x);
 }
 
@@ -1145,8 +1145,8 @@ static void
 xfer_reanswer(struct xfer *x)
 {
 	if (x->reanswered) {
-		log_debug("repeated request client=%s file=%s: answered once "
-		    "more already", x->client, x->file);
+		xfer_log(x, LOG_DEBUG, "repeated request client=%s file=%s: "
+		    "answered once more already", x->client, x->file);
 		return;
 	}
 	x->reanswered = 1;
@@ -1163,9 +1163,9 @@ xfer_unverified(struct xfer *x)
 	if (x->win.verified)
 		return 0;
 	/* EDK2 asks for tsize this way and walks off. */
-	log_debug("transfer abandoned client=%s file=%s reason=\"%s not "
-	    "acknowledged\"", x->client, x->file, x->win.first == 0 ?
-	    "OACK" : "first block");
+	xfer_log(x, LOG_DEBUG, "transfer abandoned client=%s file=%s "
+	    "reason=\"%s not acknowledged\"", x->client, x->file,
+	    x->win.first == 0 ? "OACK" : "first block");
 	return 1;
 }
 
