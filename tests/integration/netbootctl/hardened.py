@@ -64,6 +64,18 @@ def start(binary, unit, conffile, netns, logpath):
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log
 
 
+def stop(p):
+    """SIGTERM, then SIGKILL: a parent that cannot signal its engine
+    must not outlive the test (its engine then goes by PDEATHSIG)."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
 def main():
     nbtest.require_root()
     nbtest.require_prog("ip", "curl", "setpriv")
@@ -138,9 +150,7 @@ def main():
                   "(CAP_KILL)" % name)
     finally:
         for name, (p, log) in procs:
-            if p.poll() is None:
-                p.terminate()
-                p.wait(10)
+            stop(p)
             log.close()
         su.cleanup()
     nbtest.done()
