@@ -170,6 +170,7 @@ static void	 xfer_error(struct xfer *, uint16_t, const char *);
 static void	 xfer_timeout(void *);
 static void	 xfer_arm(struct xfer *);
 static uint64_t	 xfer_bytes(const struct xfer *);
+static int	 xfer_had_all(const struct xfer *);
 static uint64_t	 xfer_ms(const struct xfer *);
 static void	 xfer_session(const struct xfer *, struct ctl_session *);
 static void	 xfer_end(struct xfer *, int, enum ctl_state, const char *,
@@ -951,6 +952,10 @@ xfer_recv(struct xfer *x)
 /*
  * The client ends the transfer.  Before any data it is the normal end
  * of a size probe (ERROR 8 after the OACK): worth a debug line only.
+ * After it acknowledged every byte of a file whose size is a multiple of
+ * the block size it is a client that knew the size (tsize) and closed
+ * without waiting for the empty block that ends such a file, as GRUB
+ * does: the file was delivered whole.
  */
 static void
 xfer_client_error(struct xfer *x, const struct tftp_reply *r)
@@ -958,7 +963,16 @@ xfer_client_error(struct xfer *x, const struct tftp_reply *r)
 	char	 msg[TFTP_ERRMSG_MAX * 4];
 
 	strvis(msg, r->msg, VIS_OCTAL | VIS_TAB | VIS_NL | VIS_DQ);
-	if (x->win.first == 0)
+	if (xfer_had_all(x))
+		xfer_end(x, LOG_INFO, CTL_S_DONE, "",
+		    "transfer done client=%s file=%s bytes=%llu ms=%llu "
+		    "blksize=%u windowsize=%u retransmits=%u "
+		    "closed=\"before the empty last block: code=%u "
+		    "message=%s\"", x->client, x->file,
+		    (unsigned long long)xfer_bytes(x),
+		    (unsigned long long)xfer_ms(x), x->opts.blksize,
+		    x->opts.windowsize, x->retransmits, r->code, msg);
+	else if (x->win.first == 0)
 		xfer_log(x, LOG_DEBUG, "transfer abandoned client=%s file=%s "
 		    "code=%u message=\"%s\"", x->client, x->file, r->code,
 		    msg);
@@ -1194,6 +1208,14 @@ xfer_bytes(const struct xfer *x)
 		return x->nabytes;
 	b = (x->win.first - 1) * x->opts.blksize;
 	return b < x->src.size ? b : x->src.size;
+}
+
+/* Every byte of an octet transfer acknowledged, the end not yet. */
+static int
+xfer_had_all(const struct xfer *x)
+{
+	return x->mode != TFTP_MODE_NETASCII && x->win.first > 1 &&
+	    xfer_bytes(x) == x->src.size;
 }
 
 static uint64_t

@@ -228,6 +228,27 @@ def test_client_error(srv):
                        "code=0 message=\"user abort\" bytes=" % port),
           "ERROR mid-transfer: logged with code and message")
 
+    # f1m is 2048 blocks of 512: a client that knows the size (GRUB) may
+    # acknowledge the last full block and close before the empty one.
+    c = tftplib.Client(HOST)
+
+    def last(c, block):
+        if block == 2048:
+            c.send(tftplib.ack(2048))
+            c.send(tftplib.error(0, "closed"))
+            raise Stop()
+    try:
+        tftplib.download(HOST, "f1m", on_block=last, client=c)
+    except Stop:
+        pass
+    port = c.sock.getsockname()[1]
+    c.close()
+    check(srv.wait_log("transfer done client=127.0.0.1:%d file=f1m "
+                       "bytes=1048576 " % port) and
+          "transfer aborted client=127.0.0.1:%d " % port not in srv.log(),
+          "ERROR after every byte was acknowledged: a transfer done, "
+          "not aborted")
+
     c = tftplib.Client(HOST)
 
     def bad(c, block):
