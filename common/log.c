@@ -552,7 +552,7 @@ log_debug(const char *emsg, ...)
 	va_end(ap);
 }
 
-static __dead void
+static __dead __attribute__((__format__ (printf, 2, 0))) void
 vfatalc(int code, const char *emsg, va_list ap)
 {
 	char	 buf[1024];

@@ -187,7 +187,9 @@ add_rule(scmp_filter_ctx ctx, const struct sc_rule *rule)
  * its timers (openat for reading; the engines read files with openat2
  * only), and glibc's syslog(3), when its socket breaks, tries a new one
  * that could not reach /dev/log from the chroot anyway.  An openat that
- * could write traps as anything else does.
+ * could write traps as anything else does.  Each SCMP_A* names its
+ * second datum, unused by SCMP_CMP_EQ, so that clang's
+ * -Wmissing-field-initializers (the sanitizer build) stays quiet.
  */
 static void
 add_special(scmp_filter_ctx ctx)
@@ -195,15 +197,15 @@ add_special(scmp_filter_ctx ctx)
 	int	 r;
 
 	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
-	    SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()),
-	    SCMP_A2(SCMP_CMP_EQ, SIGABRT))) < 0 ||
+	    SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid(), 0),
+	    SCMP_A2(SCMP_CMP_EQ, SIGABRT, 0))) < 0 ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS,
-	    SCMP_SYS(rt_sigaction), 1, SCMP_A0(SCMP_CMP_EQ, SIGSYS))) < 0 ||
+	    SCMP_SYS(rt_sigaction), 1, SCMP_A0(SCMP_CMP_EQ, SIGSYS, 0))) < 0 ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 	    SCMP_SYS(openat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_WRITES,
 	    0))) < 0 ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
-	    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX))) < 0)
+	    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0))) < 0)
 		fatalx("seccomp: special rules: %s", strerror(-r));
 }
 
