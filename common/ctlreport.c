@@ -287,9 +287,11 @@ report_send(struct ipc *ipc, void (*lister)(void *), void *arg)
 	counters_send(ipc);
 	if (lister != NULL)
 		lister(arg);
-	first = (ringnext + ringsize - ringlen) % (ringsize ? ringsize : 1);
-	for (i = 0; i < ringlen; i++)
-		sessions_add(&ring[(first + i) % ringsize]);
+	if (ringsize > 0) {
+		first = (ringnext + ringsize - ringlen) % ringsize;
+		for (i = 0; i < ringlen; i++)
+			sessions_add(&ring[(first + i) % ringsize]);
+	}
 	sessions_flush();
 	memset(&end, 0, sizeof(end));
 	end.nactive = rep.nactive;

@@ -45,28 +45,24 @@ is_url(const char *s)
 
 /*
  * http-server followed by the boot file, one slash between them; a boot
- * file that is itself a URL stands alone.  -1 with a reason when the
- * client cannot be given a URL.
+ * file that is itself a URL stands alone.  NULL, or why the client
+ * cannot be given a URL: a reason that is always there when the URL is
+ * not (the analyser could not tell from a -1 and an out-parameter).
  */
-int
-answer_http_url(char *buf, size_t size, const struct boot_settings *d,
-    const char **why)
+const char *
+answer_http_url(char *buf, size_t size, const struct boot_settings *d)
 {
 	const char	*file = d->bootfile;
 	size_t		 slen;
 	int		 n;
 
-	if (!(d->set & SET_BOOTFILE) || file[0] == '\0') {
-		*why = "no bootfile for this client";
-		return -1;
-	}
+	if (!(d->set & SET_BOOTFILE) || file[0] == '\0')
+		return "no bootfile for this client";
 	if (is_url(file))
 		n = snprintf(buf, size, "%s", file);
 	else {
-		if (!(d->set & SET_HTTPSERVER) || d->http_server[0] == '\0') {
-			*why = "HTTP boot client but no http-server";
-			return -1;
-		}
+		if (!(d->set & SET_HTTPSERVER) || d->http_server[0] == '\0')
+			return "HTTP boot client but no http-server";
 		slen = strnlen(d->http_server, sizeof(d->http_server));
 		while (slen > 0 && d->http_server[slen - 1] == '/')
 			slen--;
@@ -75,11 +71,9 @@ answer_http_url(char *buf, size_t size, const struct boot_settings *d,
 		n = snprintf(buf, size, "%.*s/%s", (int)slen, d->http_server,
 		    file);
 	}
-	if (n < 0 || (size_t)n >= size) {
-		*why = "boot URL too long";
-		return -1;
-	}
-	return 0;
+	if (n < 0 || (size_t)n >= size)
+		return "boot URL too long";
+	return NULL;
 }
 
 const char *

@@ -77,8 +77,7 @@ int	 answer_dhcp4(const struct answer_in *, struct answer *);
 int	 answer_dhcp6(const struct answer_in *, struct answer *);
 
 /* answer.c: what both families share. */
-int	 answer_http_url(char *, size_t, const struct boot_settings *,
-	    const char **);
+const char *answer_http_url(char *, size_t, const struct boot_settings *);
 const char *answer_arch(int, char *, size_t);
 void	 answer_vis(char *, size_t, const void *, size_t);
 void	 answer_session(struct ctl_session *, const struct answer_in *,

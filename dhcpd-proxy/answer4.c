@@ -291,7 +291,7 @@ decide(struct ctx4 *c, struct dhcp_reply_conf *rc)
 	if (dhcp_client_kind(&c->m) == DHCP_CLIENT_HTTP ||
 	    (c->facts.arch >= 0 && arch_is_http(c->facts.arch))) {
 		c->http = 1;
-		if (answer_http_url(c->url, sizeof(c->url), d, &why) == -1)
+		if ((why = answer_http_url(c->url, sizeof(c->url), d)) != NULL)
 			return why;
 		rc->bootfile = c->url;
 		return NULL;

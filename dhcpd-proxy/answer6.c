@@ -193,14 +193,11 @@ decide(struct ctx6 *c)
 {
 	const struct boot_settings	*d = &c->d;
 	const struct in6_addr		*host = &c->self;
-	const char			*why;
 
 	if (dhcp6_client_kind(&c->m) == DHCP_CLIENT_HTTP ||
 	    (c->facts.arch >= 0 && arch_is_http(c->facts.arch))) {
 		c->http = 1;
-		if (answer_http_url(c->url, sizeof(c->url), d, &why) == -1)
-			return why;
-		return NULL;
+		return answer_http_url(c->url, sizeof(c->url), d);
 	}
 	if (!(d->set & SET_BOOTFILE) || d->bootfile[0] == '\0')
 		return "no bootfile for this client";

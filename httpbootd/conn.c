@@ -187,7 +187,7 @@ static void	 conn_refuse(struct conns *, int, const struct nb_addr *,
 static struct conn *conn_new(struct conns *, int, struct client *, size_t,
 		    uint32_t);
 static void	 conn_free(struct conns *, struct conn *);
-static void	 conn_run(struct conns *, struct conn *);
+static int	 conn_run(struct conns *, struct conn *);
 static int	 conn_begin(struct conns *, struct conn *);
 static int	 conn_read(struct conns *, struct conn *);
 static void	 conn_drain(struct xfer *);
@@ -204,7 +204,7 @@ static int	 send_file(struct conns *, struct conn *, struct xfer *,
 static int	 conn_done(struct conns *, struct conn *);
 static int	 conn_end(struct conns *, struct conn *);
 static int	 conn_linger(struct conns *, struct conn *);
-static void	 conn_timeout(struct conns *, struct conn *);
+static int	 conn_timeout(struct conns *, struct conn *);
 static void	 conn_close(struct conns *, struct conn *);
 static void	 conn_post(struct conns *, struct conn *);
 static void	 conn_unpost(struct conns *, struct xfer *);
@@ -414,8 +414,11 @@ conn_event(struct conns *cs, struct conn *c, uint32_t ev)
 	conn_run(cs, c);
 }
 
-/* Runs c until it waits for an event or is closed. */
-static void
+/*
+ * Runs c until it waits for an event or is closed; 0 when it was closed
+ * (and freed).
+ */
+static int
 conn_run(struct conns *cs, struct conn *c)
 {
 	int	 r;
@@ -440,6 +443,7 @@ conn_run(struct conns *cs, struct conn *c)
 			break;
 		}
 	} while (r == RUN_NEXT);
+	return r != RUN_GONE;
 }
 
 /* The buffer is taken only once bytes are there to read. */
@@ -806,9 +810,9 @@ conns_tick(struct conns *cs, uint64_t now)
 		limit = timer_limit(cs, t);
 		while ((c = TAILQ_FIRST(&cs->timers[t])) != NULL &&
 		    now - c->since >= limit) {
-			conn_timeout(cs, c);
 			/* conn_timeout() moved or freed it; never spin. */
-			if (TAILQ_FIRST(&cs->timers[t]) == c &&
+			if (conn_timeout(cs, c) &&
+			    TAILQ_FIRST(&cs->timers[t]) == c &&
 			    now - c->since >= limit)
 				fatalx("%s: connection kept its timeout",
 				    __func__);
@@ -818,9 +822,9 @@ conns_tick(struct conns *cs, uint64_t now)
 
 /*
  * A timed-out wait.  A client that began a request learns so from a
- * 408; any other wait just ends.
+ * 408; any other wait just ends.  0 when c was closed (and freed).
  */
-static void
+static int
 conn_timeout(struct conns *cs, struct conn *c)
 {
 	struct respond_req	 rq;
@@ -838,8 +842,7 @@ conn_timeout(struct conns *cs, struct conn *c)
 			respond_req_of(cs, c, &rq);
 			respond_error(&rq, 408, &c->x->resp);
 			conn_send_start(cs, c);
-			conn_run(cs, c);
-			return;
+			return conn_run(cs, c);
 		}
 		break;
 	case CS_SEND:
@@ -851,6 +854,7 @@ conn_timeout(struct conns *cs, struct conn *c)
 		break;
 	}
 	conn_close(cs, c);
+	return 0;
 }
 
 static void

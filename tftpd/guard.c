@@ -134,7 +134,8 @@ guard_session_add(const struct sockaddr *sa)
 		if (client_key(sa, c->key) == -1)
 			fatalx("%s: address family %d", __func__,
 			    sa->sa_family);
-		RB_INSERT(client_tree, &clients, c);
+		if (RB_INSERT(client_tree, &clients, c) != NULL)
+			fatalx("%s: client twice in the tree", __func__);
 	}
 	c->sessions++;
 }

@@ -821,10 +821,10 @@ http_event(struct machine *m, uint32_t ev)
 static void
 http_turn(struct machine *m)
 {
-	int	 i, r;
+	int	 i;
 
 	for (i = 0; i < READ_TURN / RECVBUF; i++)
-		if ((r = http_read(m)) != 1)
+		if (http_read(m) != 1)
 			return;
 	if (!m->pending) {
 		m->pending = 1;

@@ -1467,6 +1467,7 @@ test_build_file_length(void)
 	memset(file, 'f', 127);
 	file[127] = '\0';
 	n = dhcp_build_reply(&req, &rc, b, sizeof(b), &reason);
+	CHECK(n > 0);
 	CHECK_INT(strnlen((char *)b + 108, 128), 127);
 	/* 128 go in option 67 alone. */
 	file[127] = 'f';

@@ -130,7 +130,7 @@ main(void)
 	 * kernel's neighbour table gave tftpd its MAC; a file in flight
 	 * that has not moved for a minute. */
 	add(&r[2], CTL_K_PROXY, CTL_S_DONE, NULL, mac2, 20 * SEC, "x.efi");
-	s = add(&r[0], CTL_K_TFTP, CTL_S_ACTIVE, "10.0.0.60", mac2,
+	add(&r[0], CTL_K_TFTP, CTL_S_ACTIVE, "10.0.0.60", mac2,
 	    NOW - 60 * SEC, "x.efi");
 
 	/* Machine 3: routed, known by its address only; its file failed. */
