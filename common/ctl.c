@@ -140,6 +140,78 @@ ctl_records(size_t len, size_t size, size_t *n)
 	return 1;
 }
 
+/*
+ * The n records of a report message (ctl_records() counted them),
+ * copied into out and checked: NULL, or why the first bad one is, with
+ * *good the records before it.
+ */
+const char *
+ctl_take_counters(const uint8_t *data, size_t n, struct ctl_counter *out,
+    size_t *good)
+{
+	const char	*e;
+
+	for (*good = 0; *good < n; (*good)++) {
+		memcpy(&out[*good], data + *good * sizeof(*out),
+		    sizeof(*out));
+		if ((e = ctl_check_counter(&out[*good])) != NULL)
+			return e;
+	}
+	return NULL;
+}
+
+const char *
+ctl_take_sessions(const uint8_t *data, size_t n, struct ctl_session *out,
+    size_t *good)
+{
+	const char	*e;
+
+	for (*good = 0; *good < n; (*good)++) {
+		memcpy(&out[*good], data + *good * sizeof(*out),
+		    sizeof(*out));
+		if ((e = ctl_check_session(&out[*good])) != NULL)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * A control client's message, which the parent (root) takes from any
+ * member of the control group: CTL_QUERY or CTL_RELOAD with its query
+ * in *q, or -1 and why it is refused.  The descriptor and the client's
+ * state are the caller's to check.
+ */
+int
+ctl_query_check(const struct ipc_msg *msg, uid_t uid, struct ctl_query *q,
+    const char **why)
+{
+	switch (msg->type) {
+	case CTL_QUERY:
+		if (ipc_get(msg, q, sizeof(*q)) == -1)
+			*why = "query of the wrong size";
+		else if (q->version != CTL_VERSION)
+			*why = "another protocol version";
+		else if (q->what == 0 || (q->what & ~CTL_Q_ALL))
+			*why = "query for unknown things";
+		else
+			return CTL_QUERY;
+		return -1;
+	case CTL_RELOAD:
+		if (ipc_get(msg, q, sizeof(*q)) == -1 || q->what != 0)
+			*why = "reload of the wrong form";
+		else if (q->version != CTL_VERSION)
+			*why = "another protocol version";
+		else if (uid != 0)
+			*why = "reload is for root only";
+		else
+			return CTL_RELOAD;
+		return -1;
+	default:
+		*why = "not a query";
+		return -1;
+	}
+}
+
 const char *
 ctl_kind_name(unsigned int kind)
 {

@@ -32,10 +32,14 @@
 #ifndef NB_CTL_H
 #define NB_CTL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include "conf.h"
+
+struct ipc_msg;
 
 #define CTL_VERSION	1
 
@@ -155,6 +159,12 @@ const char	*ctl_check_counter(const struct ctl_counter *);
 const char	*ctl_check_session(const struct ctl_session *);
 const char	*ctl_check_status(const struct ctl_status *);
 int		 ctl_records(size_t, size_t, size_t *);
+const char	*ctl_take_counters(const uint8_t *, size_t,
+		    struct ctl_counter *, size_t *);
+const char	*ctl_take_sessions(const uint8_t *, size_t,
+		    struct ctl_session *, size_t *);
+int		 ctl_query_check(const struct ipc_msg *, uid_t,
+		    struct ctl_query *, const char **);
 int		 ctl_name_ok(const char *, size_t);
 int		 ctl_label_ok(const char *, size_t);
 int		 ctl_text_ok(const char *, size_t);

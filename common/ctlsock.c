@@ -93,8 +93,8 @@ static int		 client_flush(struct client *);
 static void		 client_timeout(void *);
 static void		 client_text(struct client *, uint32_t, const char *);
 static int		 refuse(struct client *, const char *);
-static int		 query(struct client *, const struct ipc_msg *);
-static int		 reload(struct client *, const struct ipc_msg *);
+static int		 query(struct client *, const struct ctl_query *);
+static int		 reload(struct client *);
 static void		 ask_engine(void);
 static void		 engine_late(void *);
 static const char	*take_counters(const struct ipc_msg *);
@@ -457,19 +457,22 @@ client_event(int fd, uint32_t events, void *arg)
 static int
 client_msg(struct client *c, struct ipc_msg *msg)
 {
+	struct ctl_query	 q;
+	const char		*why;
+
 	if (msg->fd != -1) {
 		close(msg->fd);
 		return refuse(c, "message with a descriptor");
 	}
 	if (c->state != C_IDLE)
 		return refuse(c, "a query before the last one was answered");
-	switch (msg->type) {
+	switch (ctl_query_check(msg, c->uid, &q, &why)) {
 	case CTL_QUERY:
-		return query(c, msg);
+		return query(c, &q);
 	case CTL_RELOAD:
-		return reload(c, msg);
+		return reload(c);
 	default:
-		return refuse(c, "not a query");
+		return refuse(c, why);
 	}
 }
 
@@ -518,17 +521,9 @@ refuse(struct client *c, const char *why)
 }
 
 static int
-query(struct client *c, const struct ipc_msg *msg)
+query(struct client *c, const struct ctl_query *q)
 {
-	struct ctl_query	 q;
-
-	if (ipc_get(msg, &q, sizeof(q)) == -1)
-		return refuse(c, "query of the wrong size");
-	if (q.version != CTL_VERSION)
-		return refuse(c, "another protocol version");
-	if (q.what == 0 || (q.what & ~CTL_Q_ALL))
-		return refuse(c, "query for unknown things");
-	c->what = q.what;
+	c->what = q->what;
 	c->state = ctl.asking ? C_NEXT : C_REPORT;
 	ev_timer_arm(c->timer, CLIENT_TIMEOUT);
 	ask_engine();
@@ -536,16 +531,8 @@ query(struct client *c, const struct ipc_msg *msg)
 }
 
 static int
-reload(struct client *c, const struct ipc_msg *msg)
+reload(struct client *c)
 {
-	struct ctl_query	 q;
-
-	if (ipc_get(msg, &q, sizeof(q)) == -1 || q.what != 0)
-		return refuse(c, "reload of the wrong form");
-	if (q.version != CTL_VERSION)
-		return refuse(c, "another protocol version");
-	if (c->uid != 0)
-		return refuse(c, "reload is for root only");
 	log_info("reload asked by uid %u pid %d", (unsigned int)c->uid,
 	    (int)c->pid);
 	ev_timer_arm(c->timer, CLIENT_TIMEOUT);
@@ -611,21 +598,16 @@ ctl_engine_msg(const struct ipc_msg *msg)
 static const char *
 take_counters(const struct ipc_msg *msg)
 {
-	struct ctl_counter	*c;
-	const char		*e;
-	size_t			 i, n;
+	const char	*e;
+	size_t		 n, good;
 
-	if (!ctl_records(msg->len, sizeof(*c), &n) ||
+	if (!ctl_records(msg->len, sizeof(struct ctl_counter), &n) ||
 	    n > CTL_MAXCOUNTERS - ctl.ncounters)
 		return "a malformed or oversized counter report";
-	for (i = 0; i < n; i++) {
-		c = &ctl.counters[ctl.ncounters];
-		memcpy(c, msg->data + i * sizeof(*c), sizeof(*c));
-		if ((e = ctl_check_counter(c)) != NULL)
-			return e;
-		ctl.ncounters++;
-	}
-	return NULL;
+	e = ctl_take_counters(msg->data, n, &ctl.counters[ctl.ncounters],
+	    &good);
+	ctl.ncounters += good;
+	return e;
 }
 
 static const char *
@@ -633,7 +615,7 @@ take_sessions(const struct ipc_msg *msg)
 {
 	struct ctl_session	*s;
 	const char		*e;
-	size_t			 i, n, cap;
+	size_t			 i, n, cap, good;
 	uint64_t		 mono = ev_clock(), wall = wall_now();
 
 	if (!ctl_records(msg->len, sizeof(*s), &n) ||
@@ -648,11 +630,11 @@ take_sessions(const struct ipc_msg *msg)
 		ctl.sessions = s;
 		ctl.sessions_cap = cap;
 	}
+	if ((e = ctl_take_sessions(msg->data, n,
+	    &ctl.sessions[ctl.nsessions], &good)) != NULL)
+		return e;
 	for (i = 0; i < n; i++) {
 		s = &ctl.sessions[ctl.nsessions];
-		memcpy(s, msg->data + i * sizeof(*s), sizeof(*s));
-		if ((e = ctl_check_session(s)) != NULL)
-			return e;
 		if (s->hwlen == 0 && s->kind != CTL_K_PROXY)
 			session_mac(s);
 		s->start = to_wall(s->start, mono, wall);

@@ -250,7 +250,7 @@ take_counters(struct reply *r, const struct ipc_msg *m)
 {
 	struct ctl_counter	*c;
 	const char		*e;
-	size_t			 i, n;
+	size_t			 n, good;
 
 	if (!ctl_records(m->len, sizeof(*c), &n) ||
 	    n > CTL_MAXCOUNTERS - r->ncounters)
@@ -259,14 +259,9 @@ take_counters(struct reply *r, const struct ipc_msg *m)
 	    sizeof(*c))) == NULL)
 		return bad(r, strerror(errno));
 	r->counters = c;
-	for (i = 0; i < n; i++) {
-		c = &r->counters[r->ncounters];
-		memcpy(c, m->data + i * sizeof(*c), sizeof(*c));
-		if ((e = ctl_check_counter(c)) != NULL)
-			return bad(r, e);
-		r->ncounters++;
-	}
-	return 0;
+	e = ctl_take_counters(m->data, n, &r->counters[r->ncounters], &good);
+	r->ncounters += good;
+	return e != NULL ? bad(r, e) : 0;
 }
 
 static int
@@ -274,7 +269,7 @@ take_sessions(struct reply *r, const struct ipc_msg *m)
 {
 	struct ctl_session	*s;
 	const char		*e;
-	size_t			 i, n;
+	size_t			 n, good;
 
 	if (!ctl_records(m->len, sizeof(*s), &n) ||
 	    n > MAXSESSIONS - r->nsessions)
@@ -283,14 +278,9 @@ take_sessions(struct reply *r, const struct ipc_msg *m)
 	    sizeof(*s))) == NULL)
 		return bad(r, strerror(errno));
 	r->sessions = s;
-	for (i = 0; i < n; i++) {
-		s = &r->sessions[r->nsessions];
-		memcpy(s, m->data + i * sizeof(*s), sizeof(*s));
-		if ((e = ctl_check_session(s)) != NULL)
-			return bad(r, e);
-		r->nsessions++;
-	}
-	return 0;
+	e = ctl_take_sessions(m->data, n, &r->sessions[r->nsessions], &good);
+	r->nsessions += good;
+	return e != NULL ? bad(r, e) : 0;
 }
 
 static int

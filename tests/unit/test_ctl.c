@@ -468,6 +468,75 @@ test_neigh(void)
 	CHECK_INT(neigh_parse(nb.b, nb.len, neigh_take, NULL), -1);
 }
 
+/* The records of a message, copied and checked up to the first bad one. */
+static void
+test_take(void)
+{
+	struct ctl_counter	 in[3], out[3];
+	struct ctl_session	 sin[2], sout[2];
+	size_t			 good;
+
+	counter(&in[0], "requests", "", "");
+	counter(&in[1], "refused", "reason", "x");
+	counter(&in[2], "Bad", "", "");
+	CHECK(ctl_take_counters((uint8_t *)in, 2, out, &good) == NULL);
+	CHECK_INT(good, 2);
+	CHECK(strcmp(out[1].value, "x") == 0);
+	CHECK(ctl_take_counters((uint8_t *)in, 3, out, &good) != NULL);
+	CHECK_INT(good, 2);
+	session(&sin[0], CTL_K_HTTP, CTL_S_DONE);
+	session(&sin[1], CTL_K_TFTP, CTL_S_ACTIVE);
+	CHECK(ctl_take_sessions((uint8_t *)sin, 2, sout, &good) == NULL);
+	CHECK_INT(good, 2);
+	sin[0].end = 0;			/* done, yet no end */
+	CHECK(ctl_take_sessions((uint8_t *)sin, 2, sout, &good) != NULL);
+	CHECK_INT(good, 0);
+}
+
+static void
+query_msg(struct ipc_msg *m, uint32_t type, uint32_t version, uint32_t what,
+    size_t len)
+{
+	struct ctl_query	 q = { version, what };
+
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->len = len;
+	m->fd = -1;
+	memcpy(m->data, &q, sizeof(q));
+}
+
+/* What a control client may ask; reload only as root. */
+static void
+test_query_check(void)
+{
+	struct ipc_msg		 m;
+	struct ctl_query	 q;
+	const char		*why;
+
+	query_msg(&m, CTL_QUERY, CTL_VERSION, CTL_Q_ALL, sizeof(q));
+	CHECK_INT(ctl_query_check(&m, 1000, &q, &why), CTL_QUERY);
+	CHECK_INT(q.what, CTL_Q_ALL);
+	query_msg(&m, CTL_QUERY, CTL_VERSION, CTL_Q_ALL, sizeof(q) + 1);
+	CHECK_INT(ctl_query_check(&m, 1000, &q, &why), -1);
+	query_msg(&m, CTL_QUERY, CTL_VERSION, 0, sizeof(q));
+	CHECK_INT(ctl_query_check(&m, 1000, &q, &why), -1);
+	query_msg(&m, CTL_QUERY, CTL_VERSION, 0x10, sizeof(q));
+	CHECK_INT(ctl_query_check(&m, 1000, &q, &why), -1);
+	query_msg(&m, CTL_QUERY, CTL_VERSION + 1, 1, sizeof(q));
+	CHECK_INT(ctl_query_check(&m, 1000, &q, &why), -1);
+	CHECK(strcmp(why, "another protocol version") == 0);
+	query_msg(&m, CTL_RELOAD, CTL_VERSION, 0, sizeof(q));
+	CHECK_INT(ctl_query_check(&m, 0, &q, &why), CTL_RELOAD);
+	CHECK_INT(ctl_query_check(&m, 1000, &q, &why), -1);
+	CHECK(strcmp(why, "reload is for root only") == 0);
+	query_msg(&m, CTL_RELOAD, CTL_VERSION, 1, sizeof(q));
+	CHECK_INT(ctl_query_check(&m, 0, &q, &why), -1);
+	query_msg(&m, CTL_STATUS, CTL_VERSION, 1, sizeof(q));
+	CHECK_INT(ctl_query_check(&m, 0, &q, &why), -1);
+	CHECK(strcmp(why, "not a query") == 0);
+}
+
 int
 main(void)
 {
@@ -475,6 +544,8 @@ main(void)
 	test_session_checks();
 	test_status_checks();
 	test_records();
+	test_take();
+	test_query_check();
 	test_counters();
 	test_history();
 	test_report();
