@@ -185,6 +185,7 @@ static uint64_t		 fresh_bytes;	/* their rendered scripts */
 static int		 xfer_epfd = -1;
 static unsigned int	 nxfers;
 static uint8_t		*scratch;
+static uint64_t		 poll_max = XFER_POLL_MAX;
 static int		 spipe[2] = { -1, -1 };	/* file to socket */
 static struct mmsghdr	 mmsg[XFER_BATCH];
 static struct iovec	 miov[XFER_BATCH];	/* one per message */
@@ -203,8 +204,21 @@ RB_GENERATE_STATIC(xfer_tree, xfer, entry, xfer_cmp);
 void
 xfer_init(void)
 {
+	const char	*e, *errstr;
+	long long	 v;
+
 	if ((scratch = malloc(XFER_SCRATCH)) == NULL)
 		fatal("%s", __func__);
+	/*
+	 * For run-tftp-bench only, which measures the poll against none
+	 * (BENCHMARKS.md); no configuration knob, as no site should need
+	 * one.
+	 */
+	if ((e = getenv("NETBOOT_BENCH_POLL_US")) != NULL) {
+		v = strtonum(e, 0, 1000, &errstr);
+		if (errstr == NULL)
+			poll_max = v;
+	}
 	if (pipe2(spipe, O_CLOEXEC | O_NONBLOCK) == -1 ||
 	    fcntl(spipe[1], F_SETPIPE_SZ, XFER_PIPE) < XFER_PIPE) {
 		log_warn("splice pipe: large blocks are copied");
@@ -580,9 +594,9 @@ xfer_expect(const struct xfer *x)
 {
 	uint64_t	 srtt = x->win.srtt;
 
-	if (srtt == TFTP_NONE || srtt > XFER_POLL_MAX)
+	if (srtt == TFTP_NONE || srtt > poll_max)
 		return;
-	ev_batch_poll(2 * srtt < XFER_POLL_MAX ? 2 * srtt : XFER_POLL_MAX);
+	ev_batch_poll(2 * srtt < poll_max ? 2 * srtt : poll_max);
 }
 
 /*
