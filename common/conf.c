@@ -63,7 +63,7 @@ conf_defaults(struct daemon_conf *dc, enum nb_daemon d)
 		strlcpy(dc->user, "_tftpd", sizeof(dc->user));
 		dc->tftpd.blksize_max = 65464;
 		dc->tftpd.windowsize_max = 64;
-		dc->tftpd.burst_max = 128 * 1024;
+		dc->tftpd.burst_max = TFTPD_BURST_DEFAULT;
 		dc->tftpd.max_sessions = 10000;
 		dc->tftpd.timeout = 1;
 		dc->tftpd.retries = 5;

@@ -105,6 +105,14 @@ struct type_conf {
 	char		 mime[NB_MIMELEN];
 };
 
+/*
+ * tftpd's default burst max, and the window granted within it whatever
+ * the block size (tftpd(8), BENCHMARKS.md: a Linux client's default
+ * receive buffer of 208 KiB takes 4 datagrams of any size).
+ */
+#define TFTPD_BURST_DEFAULT	(128 * 1024)
+#define TFTPD_BURST_BLOCKS	4
+
 struct tftpd_conf {
 	uint32_t	 blksize_max;		/* 8..65464 */
 	uint32_t	 windowsize_max;	/* 1..65535 */

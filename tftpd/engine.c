@@ -342,6 +342,13 @@ request_limits(const struct request *r, struct tftp_limits *lim)
 	lim->blksize_mtu = tftp_blksize_for_mtu(r->mtu, r->m.peer.ss_family);
 	lim->windowsize_max = t->windowsize_max;
 	lim->window_bytes_max = t->burst_max;
+	/*
+	 * The default cap protects clients that keep the kernel's default
+	 * receive buffer, which holds 4 datagrams of any size: so many are
+	 * granted also of large blocks.  A cap set by hand is kept as set.
+	 */
+	if (t->burst_max == TFTPD_BURST_DEFAULT)
+		lim->window_floor = TFTPD_BURST_BLOCKS;
 	lim->timeout_ok = 1;
 }
 

@@ -425,6 +425,8 @@ neg_windowsize(uint64_t v, const struct tftp_limits *lim, int mode,
 		cap = lim->windowsize_max;
 	if (lim->window_bytes_max != 0) {
 		burst = lim->window_bytes_max / (blksize + TFTP_HDRLEN);
+		if (burst < lim->window_floor)
+			burst = lim->window_floor;
 		if (burst < cap)
 			cap = burst > 0 ? burst : 1;
 	}

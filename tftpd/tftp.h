@@ -119,6 +119,7 @@ struct tftp_limits {
 	/* Bytes of one window's DATA packets: a client's receive buffer. */
 	size_t		 window_bytes_max;
 	int		 timeout_ok;	/* acknowledge a client's timeout */
+	unsigned int	 window_floor;	/* blocks granted whatever the bytes */
 };
 
 /*

@@ -216,7 +216,7 @@ test_plain(void)
 static void
 test_clients(void)
 {
-	struct tftp_limits	 lim = { 0, 1468, 64, 0, 1 };
+	struct tftp_limits	 lim = { 0, 1468, 64, 0, 1, 0 };
 	struct tftp_opts	 o;
 
 	/* EDK2/OVMF. */
@@ -360,6 +360,24 @@ test_windowsize(void)
 	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "64\0"
 	    "blksize\0" "1468\0"), &lim, 1, -1, &o), 2);
 	CHECK_INT(o.windowsize, 1);
+	/* The floor: 4 blocks of any size, never more than asked or allowed. */
+	lim.window_bytes_max = 131072;
+	lim.window_floor = 4;
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "64\0"
+	    "blksize\0" "65464\0"), &lim, 1, -1, &o), 2);
+	CHECK_INT(o.windowsize, 4);
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "2\0"
+	    "blksize\0" "65464\0"), &lim, 1, -1, &o), 2);
+	CHECK_INT(o.windowsize, 2);
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "64\0"
+	    "blksize\0" "8192\0"), &lim, 1, -1, &o), 2);
+	CHECK_INT(o.windowsize, 15);
+	lim.windowsize_max = 3;
+	CHECK_INT(neg(P("\0\1" "a\0" "octet\0" "windowsize\0" "64\0"
+	    "blksize\0" "65464\0"), &lim, 1, -1, &o), 2);
+	CHECK_INT(o.windowsize, 3);
+	lim.windowsize_max = 64;
+	lim.window_floor = 0;
 
 	/* netascii: windowsize 1, said so in the OACK. */
 	CHECK_INT(neg(P("\0\1" "a\0" "netascii\0" "windowsize\0" "8\0"),

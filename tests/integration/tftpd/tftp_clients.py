@@ -205,9 +205,12 @@ def test_options(digests):
     oack_case([("frobnicate", "1")], None, digest=d)
     oack_case([("frobnicate", "1"), ("blksize", "1024")],
               [(b"blksize", b"1024")], digest=d)
-    # A window of 65464-byte blocks must fit a client's receive buffer.
+    # A window must fit a client's default receive buffer: 128 KiB of
+    # DATA, or 4 blocks of any size, which that buffer always takes.
     oack_case([("blksize", "65464"), ("windowsize", "64")],
-              [(b"blksize", b"65464"), (b"windowsize", b"2")], digest=d)
+              [(b"blksize", b"65464"), (b"windowsize", b"4")], digest=d)
+    oack_case([("blksize", "8192"), ("windowsize", "64")],
+              [(b"blksize", b"8192"), (b"windowsize", b"15")], digest=d)
     # An empty file goes without tsize (curl takes "tsize 0" for an
     # error); an exact multiple of the block size has an empty last block.
     oack_case([("tsize", "0")], None, name="f0", digest=digests["f0"])
