@@ -652,7 +652,8 @@ send_buffers(struct conns *cs, struct conn *c, struct xfer *x)
 
 	iov[0].iov_base = r->hdr + x->hdroff;
 	iov[0].iov_len = r->hdrlen - x->hdroff;
-	iov[1].iov_base = r->body + x->bodyoff;
+	/* No body is a NULL one: NULL + 0 is undefined (UBSan). */
+	iov[1].iov_base = r->body != NULL ? r->body + x->bodyoff : NULL;
 	iov[1].iov_len = r->bodylen - x->bodyoff;
 	iov[2].iov_base = held ? (char *)r->fe->data + r->foff : NULL;
 	iov[2].iov_len = held ? r->flen : 0;
