@@ -38,6 +38,7 @@
 #include "landlock.h"
 #include "log.h"
 #include "privdrop.h"
+#include "sanitize.h"
 #include "sysfilter.h"
 #include "testtrap.h"
 
@@ -209,6 +210,7 @@ engine_config_done(struct engine *e)
 	if (!e->started) {
 		if (!e->have_privsep || e->env.nlisteners == 0)
 			fatalx("config before privsep settings and sockets");
+		sanitize_engine_confine();
 		e->env.rootfd = privdrop(e->privsep.root, e->privsep.uid,
 		    e->privsep.gid, e->privsep.chroot);
 		engine_confine_early(e);

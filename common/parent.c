@@ -53,6 +53,7 @@
 #include "log.h"
 #include "neigh.h"
 #include "privdrop.h"
+#include "sanitize.h"
 #include "sysfilter.h"
 
 #define ENGINE_STOP_GRACE	(5 * 1000000ULL)	/* usec */
@@ -312,6 +313,7 @@ engine_exec(struct parent *p, int fd)
 	if (p->verbose > 0)
 		argv[argc++] = p->verbose > 1 ? "-vv" : "-v";
 	argv[argc] = NULL;
+	sanitize_engine_exec();
 	execv(p->exe, argv);
 	fprintf(stderr, "%s: exec %s: %s\n", p->def->name, p->exe,
 	    strerror(errno));
