@@ -7,6 +7,10 @@
 # package missing here fails CI.
 BUILD_PKGS="gcc libc6-dev meson ninja-build pkg-config bison libbsd-dev
 libcap-dev libsystemd-dev libseccomp-dev libmd-dev"
+# scripts/test's second build (clang with ASan and UBSan, the fuzz
+# harnesses) and its static analysis (scan-build); llvm for
+# llvm-symbolizer, which names the frames of a sanitizer's report.
+SANITIZE_PKGS="clang libclang-rt-14-dev clang-tools-14 llvm"
 DEMO_PKGS="iproute2 procps tftp-hpa curl util-linux"
 # The firmware suite (tests/integration/firmware) and demo --vm: QEMU with
 # OVMF, SeaBIOS and iPXE, AAVMF for arm64, GRUB to build the payload from,
@@ -59,23 +63,30 @@ install_packages() {
 	return $rc
 }
 
-# Configures (once) and builds into build/.  meson's own output is kept
-# from the terminal unless it fails, and then shown whole.
+# Configures (once) and builds into build/, or the directory given with
+# -C DIR as first arguments.  meson's own output is kept from the
+# terminal unless it fails, and then shown whole.
 build() {
+	local dir=build
+	if [ "${1:-}" = -C ]; then
+		dir=$2
+		shift 2
+	fi
 	log=$(mktemp /tmp/netboot-meson.XXXXXX)
-	if [ -f build/build.ninja ]; then
-		meson setup --reconfigure build "$@" >"$log" 2>&1
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@" >"$log" 2>&1
 	else
-		meson setup build "$@" >"$log" 2>&1
+		meson setup "$dir" "$@" >"$log" 2>&1
 	fi
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		echo "meson setup failed; its output:" >&2
 		cat "$log" >&2
-		[ -f build/meson-logs/meson-log.txt ] &&
-		    echo "(whole log: build/meson-logs/meson-log.txt)" >&2
+		[ -f "$dir/meson-logs/meson-log.txt" ] &&
+		    echo "(whole log: $dir/meson-logs/meson-log.txt)" >&2
 	fi
 	rm -f "$log"
 	[ $rc -eq 0 ] || return $rc
-	meson compile -C build || { echo "meson compile failed" >&2; return 1; }
+	meson compile -C "$dir" ||
+	    { echo "meson compile failed in $dir" >&2; return 1; }
 }
