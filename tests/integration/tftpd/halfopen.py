@@ -42,6 +42,18 @@ from nbtest import check, check_eq  # noqa: E402
 SESSIONS = 10000
 SPOOF_NET = "10.78"		# 10.78.0.0/16, routed to the attacker
 KIB_PER_SESSION = 4		# user memory a half-open session may cost
+# Built with ASan (-Db_sanitize, scripts/test's second run) the RSS is
+# the sanitizer's: redzones around each allocation, freed memory held in
+# quarantine.  There the bound is not checked, only the count; the gcc
+# run checks it (TESTING.md, "Sanitizers").
+SANITIZED = "address" in os.environ.get("NB_SANITIZE", "")
+
+
+def check_memory(ok, what):
+    if SANITIZED:
+        print("not checked (ASan build): " + what)
+    else:
+        check(ok, what)
 
 CONF = """
 tftpd {
@@ -116,9 +128,10 @@ def sessions_cost(s, engine, base, held, what, req, first, fds_each):
     kib = (rss - base[1]) / max(n, 1)
     print("%s: %d sessions, RSS %d -> %d KiB, %.2f KiB a session" %
           (what, n, base[1], rss, kib))
-    check(n >= held * 0.9 and kib <= KIB_PER_SESSION,
-          "%s: %d half-open sessions cost %.2f KiB each (at most %d)" %
-          (what, n, kib, KIB_PER_SESSION))
+    check(n >= held * 0.9, "%s: %d half-open sessions held" % (what, n))
+    check_memory(kib <= KIB_PER_SESSION,
+                 "%s: %d half-open sessions cost %.2f KiB each (at most %d)"
+                 % (what, n, kib, KIB_PER_SESSION))
     check(nbtest.wait_for(lambda: engine_stats(engine)[0] <= base[0] + 2,
                           15, 0.5), "%s: all gone after the leash" % what)
 
@@ -195,9 +208,9 @@ try:
     check(sessions >= 0.9 * held, "%d half-open sessions held (%d "
           "descriptors; %d asked)" % (sessions, fds, held))
     check(fds <= limit, "descriptors within the engine's limit")
-    check(rss - base[1] <= KIB_PER_SESSION * SESSIONS,
-          "memory: %d KiB for %d sessions (at most %d KiB each)" %
-          (rss - base[1], sessions, KIB_PER_SESSION))
+    check_memory(rss - base[1] <= KIB_PER_SESSION * SESSIONS,
+                 "memory: %d KiB for %d sessions (at most %d KiB each)" %
+                 (rss - base[1], sessions, KIB_PER_SESSION))
     ok, secs = real_get(work)
     check(ok, "with every session taken, tftp-hpa is served (%.1f s)" %
           secs)
