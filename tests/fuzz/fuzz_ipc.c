@@ -17,8 +17,10 @@
 /*
  * The engine's messages as the root parent sees them, from an engine
  * taken over by an attacker.  The input is a sequence of datagrams,
- * each a 16-bit length (little-endian) and that many bytes, header
- * included, so that the framing is attacked too.  Each goes through a
+ * each a 16-bit word (little-endian) and that many bytes, header
+ * included, so that the framing is attacked too: the low 15 bits are the
+ * length, the top bit sends descriptors with the datagram (one, or two
+ * for an odd length), which the parent must close, never keep.  Each goes through a
  * SOCK_SEQPACKET pair, as between parent and engine, into ipc_recv(),
  * then to the checks parent_handle_engine() applies by type: log
  * records (log_records(), which also re-emits them), report records
@@ -29,6 +31,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,7 @@
 
 static struct ipc	 ipc;
 static struct ipc_msg	 msg;
+static int		 nullfd = -1;
 static struct ctl_counter counters[CTL_MAXCOUNTERS];
 static struct ctl_session sessions[MAXSESSIONS];
 
@@ -95,16 +99,53 @@ engine_msg(struct ipc_msg *m)
 	}
 }
 
+/* A datagram with nfds copies of /dev/null attached. */
+static ssize_t
+send_fds(int fd, const uint8_t *data, size_t n, int nfds)
+{
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(2 * sizeof(int))];
+	}		 cbuf;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	int		 fds[2] = { nullfd, nullfd };
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = (void *)data;
+	iov.iov_len = n;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf.buf;
+	mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
+	return sendmsg(fd, &mh, 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	size_t	 n;
 	ssize_t	 w;
-	int	 fd, r;
+	int	 fd, r, nfds, lowest;
 
 	fd = fuzz_channel(&ipc, IPC_NTYPES);
+	if (nullfd == -1 &&
+	    (nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		abort();
+	/* The lowest free descriptor: the same at the end, or one leaked. */
+	if ((lowest = fcntl(nullfd, F_DUPFD_CLOEXEC, 0)) == -1)
+		abort();
+	close(lowest);
 	while (len >= 2) {
-		n = data[0] | data[1] << 8;
+		n = (data[0] | data[1] << 8) & 0x7fff;
+		nfds = data[1] & 0x80 ? 1 + (n & 1) : 0;
 		data += 2;
 		len -= 2;
 		if (n > len)
@@ -112,15 +153,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		/* An empty datagram reads as the end of the channel. */
 		if (n == 0)
 			continue;
-		if ((w = send(fd, data, n, 0)) == -1) {
+		w = nfds ? send_fds(fd, data, n, nfds) : send(fd, data, n, 0);
+		data += n;
+		len -= n;
+		if (w == -1) {
 			FUZZ_CHECK(errno == EMSGSIZE || errno == ENOBUFS);
-			data += n;
-			len -= n;
 			continue;
 		}
 		FUZZ_CHECK((size_t)w == n);
-		data += n;
-		len -= n;
 		memset(&msg, 0, sizeof(msg));
 		r = ipc_recv(&ipc, &msg);
 		FUZZ_CHECK(r != 0);
@@ -128,11 +168,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			FUZZ_CHECK(errno == EBADMSG);
 			continue;
 		}
-		FUZZ_CHECK(r == 1 && msg.fd == -1);
-		FUZZ_CHECK(msg.len == n - sizeof(struct ipc_hdr) &&
+		FUZZ_CHECK(r == 1 && msg.len == n - sizeof(struct ipc_hdr) &&
 		    msg.len <= IPC_MAXDATA);
 		FUZZ_CHECK(msg.type > IPC_NONE && msg.type < IPC_NTYPES);
+		/* Only one descriptor comes through; the parent closes it. */
+		FUZZ_CHECK(nfds == 1 || msg.fd == -1);
+		if (msg.fd != -1) {
+			close(msg.fd);
+			continue;
+		}
 		engine_msg(&msg);
 	}
+	FUZZ_CHECK(fcntl(nullfd, F_DUPFD_CLOEXEC, 0) == lowest);
+	close(lowest);
 	return 0;
 }

@@ -220,9 +220,10 @@ def http_seeds():
         put("http", k, v)
 
 
-def ipc_dgram(type_, payload):
+def ipc_dgram(type_, payload, fds=False):
+    """fds: with one descriptor (two when the datagram's length is odd)."""
     d = struct.pack("=II", type_, len(payload)) + payload
-    return struct.pack("<H", len(d)) + d
+    return struct.pack("<H", len(d) | (0x8000 if fds else 0)) + d
 
 
 def log_record(fields):
@@ -264,6 +265,8 @@ def ipc_seeds():
     put("ipc", "bad-len", struct.pack("<H", 8) +
         struct.pack("=II", IPC_LOG, 100))
     put("ipc", "empty", struct.pack("<H", 0))
+    put("ipc", "fd-one", ipc_dgram(IPC_ENGINE_READY, b"", True))
+    put("ipc", "fd-two", ipc_dgram(IPC_LOG, log + b"x", True))
 
 
 def ctl_seeds():
